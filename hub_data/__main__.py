@@ -1,0 +1,74 @@
+"""``python -m hub_data check --data DIR [--as-of YYYY-MM-DD]``: describe a load as JSON.
+
+The command a P&BI lead runs to check a workbook before sharing it (metrics.md, machine-readable
+report): files with status, sheets and seconds; rows per table; findings by severity and the
+entry-error codes; load problems; total seconds; whether the cache was cold or warm. Exit
+status 0 whenever a load could be made, 2 with one line on stderr when the folder is unusable.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+
+from hub_data import HubDataError, build_database, load_settings
+from hub_data.contract import ENTRY_ERROR_CODES
+
+TABLES = ("accounts", "contacts", "interactions", "staff", "lists", "erp_customers", "erp_sales",
+          "erp_quotes", "reviews", "survey")
+
+
+def describe(data: str | None, as_of: dt.date | None) -> dict:
+    """The JSON object of ``check`` for folder ``data`` (as-of default: settings, else today)."""
+    started = time.perf_counter()
+    hub = build_database(data)
+    as_of = as_of or hub.settings.as_of_or(dt.date.today())
+    cur = hub.cursor()
+    files = [{"file": f, "status": s, "sheets": dict(sheets or {}), "seconds": sec,
+              "message": msg or None, "drift": []}
+             for f, s, sheets, sec, msg in cur.execute(
+                 "SELECT file, status, sheets, seconds, message FROM files ORDER BY file").fetchall()]
+    tables = {}
+    for table in TABLES:
+        source = "raw_lists" if table == "lists" else table
+        tables[table] = cur.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+    severity = dict(cur.execute("SELECT severity, count(*) FROM findings GROUP BY ALL").fetchall())
+    by_code = dict(cur.execute("""
+        SELECT f.code, count(*) FROM findings f JOIN interactions i ON i.row_id = f.row_id
+        WHERE f."table" = 'interactions' AND (i.date IS NULL OR i.date < $end)
+        GROUP BY f.code""", {"end": dt.datetime.combine(as_of + dt.timedelta(days=1),
+                                                        dt.time())}).fetchall())
+    return {
+        "as_of": as_of.isoformat(),
+        "files": files,
+        "tables": tables,
+        "findings": {"errors": severity.get("error", 0), "warnings": severity.get("warning", 0),
+                     "by_code": {code: by_code.get(code, 0) for code in ENTRY_ERROR_CODES}},
+        "load_problems": [{"file": f, "code": c, "message": m} for f, c, m in cur.execute(
+            "SELECT file, code, message FROM load_problems ORDER BY file, code").fetchall()],
+        "seconds": round(time.perf_counter() - started, 3),
+        "cache": hub.cache,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m hub_data")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="load a data folder and describe the load as JSON")
+    check.add_argument("--data", help="the data folder (default: HUB_DATA_DIR, else the demo)")
+    check.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    args = parser.parse_args(argv)
+    try:
+        load_settings(args.data)
+        report = describe(args.data, args.as_of)
+    except HubDataError as exc:
+        print(str(exc).replace("\n", " "), file=sys.stderr)
+        return 2
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

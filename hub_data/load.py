@@ -1,0 +1,227 @@
+"""Build one DuckDB snapshot from a data folder: discover, sniff, read, stage, type, validate.
+
+Called by cache.py (which decides whether a build is needed) and by ``python -m hub_data``.
+Nothing here raises on bad input in a file: every file ends up in ``files`` with a status,
+every unreadable one in ``load_problems`` with a message naming what to do, and the other
+files still load. Only an unusable folder raises :class:`HubDataError`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from hub_data.contract import ERP_TABLES, SIDE_FILES
+from hub_data.database import Staging, create_bookkeeping, create_tables, insert_rows
+from hub_data.erp import (MAPPING_FILE, Mapping, find_table_file, read_mapping, read_table_file,
+                          with_mapping)
+from hub_data.errors import HubDataError
+from hub_data.settings import SETTINGS_FILE, Settings, unknown_divisions
+from hub_data.sniff import sniff
+from hub_data.validate import compute_findings
+from hub_data.workbook import Problem, SheetRead, read_workbook
+
+ERP_DIR = "erp"
+WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm")
+# Spreadsheet-like files that are not readable Hub workbooks: they get a message, not silence.
+SPREADSHEET_LIKE = (".xls", ".xlsb", ".ods", ".csv", ".numbers")
+SIDE_STEMS = {spec.name: spec for spec in SIDE_FILES}
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class FileRecord:
+    """One row of the ``files`` table."""
+
+    file: str
+    kind: str
+    size_bytes: int | None
+    modified_at: dt.datetime | None
+    status: str = "loaded"
+    seconds: float = 0.0
+    message: str = ""
+    sheets: dict[str, int] = field(default_factory=dict)
+
+
+def is_ignored(name: str) -> bool:
+    """Office lock files (``~$…``) and hidden files (``.…``) are not listed anywhere."""
+    return name.startswith((".", "~$"))
+
+
+def source_files(folder: Path) -> list[Path]:
+    """Every file the load reads or reports, in code-point name order (top level, then erp/)."""
+    found: list[Path] = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if is_ignored(path.name):
+            continue
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir() and path.name.casefold() == ERP_DIR:
+            found += [p for p in sorted(path.iterdir(), key=lambda p: p.name)
+                      if p.is_file() and not is_ignored(p.name)]
+    return found
+
+
+def _record(path: Path, folder: Path, kind: str) -> FileRecord:
+    try:
+        stat = path.stat()
+        size, modified = stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime)
+    except OSError:
+        size, modified = None, None
+    return FileRecord(path.relative_to(folder).as_posix(), kind, size, modified)
+
+
+class _Build:
+    """The state of one build: staging tables, file records and problems, in order."""
+
+    def __init__(self, settings: Settings, progress: Progress | None) -> None:
+        self.settings = settings
+        self.folder = settings.data_dir
+        self.progress = progress or (lambda fraction, text: None)
+        self.staging = Staging()
+        self.records: list[FileRecord] = []
+        self.problems: list[tuple[str, str, str]] = []
+        self.mapping = Mapping()
+
+    def fail(self, record: FileRecord, problem: Problem) -> None:
+        record.status = "failed"
+        record.message = problem.message if not record.message else record.message
+        self.problems.append((record.file, problem.code, problem.message))
+
+    def add_sheet(self, read: SheetRead, record: FileRecord, order: int) -> None:
+        self.staging.add(read.spec, read.table, record.file, read.sheet, order)
+
+    def workbook(self, path: Path, order: int) -> None:
+        record = _record(path, self.folder, "hub workbook")
+        self.records.append(record)
+        started = time.perf_counter()
+        verdict = sniff(path)
+        if not verdict.ok:
+            record.kind = verdict.kind
+            self.fail(record, Problem(verdict.code or "NOT_A_WORKBOOK", verdict.message))
+        else:
+            read = read_workbook(path)
+            record.sheets = read.sheet_rows
+            for problem in read.problems:
+                self.fail(record, problem)
+            if not read.failed:
+                self.staging.workbooks.append(record.file)
+                for sheet in read.sheets.values():
+                    self.add_sheet(sheet, record, order)
+        record.seconds = time.perf_counter() - started
+
+    def table_file(self, path: Path, spec_name: str, order: int, kind: str) -> None:
+        record = _record(path, self.folder, kind)
+        self.records.append(record)
+        started = time.perf_counter()
+        spec = SIDE_STEMS.get(spec_name) or next(s for s in ERP_TABLES if s.name == spec_name)
+        if kind == "erp table":
+            spec = with_mapping(spec, self.mapping.headers.get(spec.name, {}))
+        read = read_table_file(path, spec)
+        if isinstance(read, Problem):
+            self.fail(record, read)
+        else:
+            record.sheets = {read.sheet: read.table.num_rows}
+            self.add_sheet(read, record, order)
+        record.seconds = time.perf_counter() - started
+
+    def erp(self, order: int) -> None:
+        erp_dir = next((p for p in self.folder.iterdir()
+                        if p.is_dir() and p.name.casefold() == ERP_DIR), None)
+        if erp_dir is not None:
+            self.mapping = read_mapping(erp_dir / MAPPING_FILE)
+        for problem in self.mapping.problems:
+            self.problems.append((f"{ERP_DIR}/{MAPPING_FILE}", problem.code, problem.message))
+        self.staging.value_maps = [(table, column, raw, value)
+                                   for (table, column), pairs in self.mapping.values.items()
+                                   for raw, value in pairs.items()]
+        if erp_dir is None:
+            return
+        for spec in ERP_TABLES:
+            path = find_table_file(erp_dir, spec.name)
+            if path is not None:
+                self.table_file(path, spec.name, order, "erp table")
+
+    def run(self) -> None:
+        files = [p for p in source_files(self.folder) if p.parent == self.folder]
+        total = max(len(files) + 1, 1)
+        for order, path in enumerate(files):
+            self.progress(order / total, f"Reading {path.name}")
+            stem, suffix = path.stem.casefold(), path.suffix.lower()
+            if path.name == SETTINGS_FILE:
+                continue
+            if stem in SIDE_STEMS and suffix in (".csv", *WORKBOOK_EXTENSIONS):
+                self.table_file(path, stem, order, stem)
+            elif suffix in WORKBOOK_EXTENSIONS or suffix in SPREADSHEET_LIKE:
+                self.workbook(path, order)
+            else:
+                record = _record(path, self.folder, "other")
+                record.status, record.message = "skipped", "not a Hub file; ignored"
+                self.records.append(record)
+        self.progress(len(files) / total, "Reading the ERP export")
+        self.erp(len(files))
+
+
+def _write(con: duckdb.DuckDBPyConnection, build: _Build, settings: Settings) -> None:
+    create_tables(con, build.staging, settings.date_order)
+    create_bookkeeping(con)
+    compute_findings(con, settings.date_order)
+    known = tuple(r[0] for r in con.execute(
+        "SELECT DISTINCT value FROM list_values WHERE source_file = '*' AND list = 'divisions'"
+    ).fetchall())
+    for problem in (*settings.problems, *unknown_divisions(settings, known)):
+        build.problems.append((SETTINGS_FILE, "BAD_SETTINGS",
+                               f"{problem.key} = {problem.value}: {problem.message}"))
+    insert_rows(con, "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, MAP(?, ?))",
+                [(r.file, r.kind, r.size_bytes, r.modified_at, r.status, round(r.seconds, 3),
+                  r.message, list(r.sheets), list(r.sheets.values())) for r in build.records])
+    insert_rows(con, "INSERT INTO load_problems VALUES (?, ?, ?)", build.problems)
+
+
+def build_snapshot(settings: Settings, target: Path, progress: Progress | None = None) -> float:
+    """Load ``settings.data_dir`` into a new DuckDB file at ``target``; returns the seconds.
+
+    Written to a temporary name and renamed into place, so a reader never sees half a file.
+    """
+    folder = settings.data_dir
+    if not folder.is_dir():
+        raise HubDataError(f"The data folder {folder} does not exist or is not a folder. "
+                           "Check HUB_DATA_DIR or the folder chosen in the sidebar.")
+    started = time.perf_counter()
+    build = _Build(settings, progress)
+    try:
+        build.run()
+    except OSError as exc:
+        raise HubDataError(f"The data folder {folder} cannot be read ({exc.strerror or exc}).") from exc
+    progress = build.progress
+    progress(0.9, "Checking every row")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(temporary)) as con:
+            _write(con, build, settings)
+            seconds = time.perf_counter() - started
+            con.executemany("INSERT INTO load_info VALUES (?, ?)", [
+                ("loaded_at", dt.datetime.now().isoformat(timespec="seconds")),
+                ("seconds", f"{seconds:.3f}"),
+                ("data_dir", str(folder)),
+            ])
+            con.execute("CHECKPOINT")
+        os.replace(temporary, target)
+    except duckdb.Error as exc:
+        temporary.unlink(missing_ok=True)
+        raise HubDataError(f"The dashboard could not build its database ({exc}).") from exc
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise HubDataError(f"The dashboard could not write its cache in {target.parent} "
+                           f"({exc.strerror or exc}). Free some disk space or set "
+                           "HUB_STATE_DIR to a writable folder.") from exc
+    progress(1.0, "Loaded")
+    return seconds

@@ -1,0 +1,66 @@
+"""SQL macros that type raw text cells, created once per database (they persist in the file).
+
+Value rules of hub-data-contract.md ("Values") written once, set-based: text dates in the four
+allowed forms (day/month order as a parameter), Yes/No variants, IDs typed as numbers (``12``
+not ``12.0``), naira amounts as text, and name normalisation (NFC, Unicode white space
+collapsed, case-folded; zero-width characters and full-width letters stay different).
+"""
+from __future__ import annotations
+
+import duckdb
+
+# Python's str.split() white space, NBSP included (RE2's \s is ASCII only).
+WS = (r"[\t\n\x{0B}\x{0C}\r\x{1C}-\x{1F} \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}"
+      r"\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]+")
+
+ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?)?$"
+DMY = r"^(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})(?:\s+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$"
+AMOUNT_NUMBER = r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^-?\d+(\.\d+)?[eE][+-]?\d+$"
+
+MACROS = (
+    f"CREATE OR REPLACE MACRO squash(s) AS trim(regexp_replace(s, '{WS}', ' ', 'g'))",
+    "CREATE OR REPLACE MACRO clean(s) AS nullif(squash(s), '')",
+    "CREATE OR REPLACE MACRO norm_name(s) AS lower(squash(nfc_normalize(s)))",
+    r"""CREATE OR REPLACE MACRO parse_id(s) AS CASE
+          WHEN regexp_full_match(squash(s), '-?\d+\.0+') THEN regexp_replace(squash(s), '\.0+$', '')
+          ELSE clean(s) END""",
+    r"CREATE OR REPLACE MACRO is_bad_id(s) AS regexp_full_match(squash(s), '-?\d+\.\d*[1-9]\d*')",
+    """CREATE OR REPLACE MACRO ts_make(y, m, d, hh, mi, ss) AS try_strptime(
+          y || '-' || lpad(m, 2, '0') || '-' || lpad(d, 2, '0') || ' ' ||
+          lpad(coalesce(nullif(hh, ''), '0'), 2, '0') || ':' ||
+          lpad(coalesce(nullif(mi, ''), '0'), 2, '0') || ':' ||
+          lpad(coalesce(nullif(ss, ''), '0'), 2, '0'), '%Y-%m-%d %H:%M:%S')""",
+    f"""CREATE OR REPLACE MACRO ts_iso(s) AS
+          regexp_extract(squash(s), '{ISO}', ['y', 'm', 'd', 'hh', 'mi', 'ss'])""",
+    f"""CREATE OR REPLACE MACRO ts_dmy(s) AS
+          regexp_extract(squash(s), '{DMY}', ['a', 's1', 'b', 's2', 'y', 'hh', 'mi', 'ss'])""",
+    """CREATE OR REPLACE MACRO parse_ts(s, mdy) AS CASE
+          WHEN s IS NULL THEN NULL
+          WHEN ts_iso(s).y <> '' THEN ts_make(ts_iso(s).y, ts_iso(s).m, ts_iso(s).d,
+                                              ts_iso(s).hh, ts_iso(s).mi, ts_iso(s).ss)
+          WHEN ts_dmy(s).y <> '' AND ts_dmy(s).s1 = ts_dmy(s).s2 THEN
+            CASE WHEN mdy THEN ts_make(ts_dmy(s).y, ts_dmy(s).a, ts_dmy(s).b,
+                                       ts_dmy(s).hh, ts_dmy(s).mi, ts_dmy(s).ss)
+                 ELSE ts_make(ts_dmy(s).y, ts_dmy(s).b, ts_dmy(s).a,
+                              ts_dmy(s).hh, ts_dmy(s).mi, ts_dmy(s).ss) END
+          END""",
+    """CREATE OR REPLACE MACRO parse_bool(s) AS CASE
+          WHEN lower(squash(s)) IN ('yes', 'y', 'true', '1') THEN true
+          WHEN lower(squash(s)) IN ('no', 'n', 'false', '0') THEN false END""",
+    r"""CREATE OR REPLACE MACRO amount_body(s) AS replace(regexp_replace(regexp_replace(
+          squash(s), '^\((.*)\)$', '\1'), '^(₦|NGN)\s*', '', 'i'), ' ', '')""",
+    f"""CREATE OR REPLACE MACRO parse_amount(s) AS CASE
+          WHEN regexp_full_match(amount_body(s), '{AMOUNT_NUMBER}') THEN
+            try_cast(replace(amount_body(s), ',', '') AS DOUBLE)
+            * CASE WHEN regexp_full_match(squash(s), '^\\(.*\\)$') THEN -1 ELSE 1 END
+          END""",
+    r"""CREATE OR REPLACE MACRO parse_rating(s) AS CASE
+          WHEN regexp_full_match(squash(s), '[1-5](\.0+)?') THEN CAST(left(squash(s), 1) AS INTEGER)
+          END""",
+)
+
+
+def create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create (or replace) every typing macro on ``con``."""
+    for statement in MACROS:
+        con.execute(statement)

@@ -1,0 +1,305 @@
+"""Every finding code of the contract, computed set-based in DuckDB SQL (pandera-style: all
+problems collected in one ``findings`` table, one row per cell, or per row for row-level codes).
+
+Each finding names the file, sheet, Excel row, column and value, says in words what to fix,
+and points back at the loaded row (``table``, ``row_id``) so the metrics can count findings by
+week and division without re-deriving them. None depends on the as-of date.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from hub_data.contract import FINDING_SEVERITY
+
+EMAIL_OK = r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+PHONE_DIGITS = r"^\d{7,15}$"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding rule: rows of ``source`` where ``condition`` holds get ``code`` on ``column``.
+
+    ``source`` is SQL with the raw row as ``r`` (and usually the typed row as ``t``);
+    ``message`` is a SQL expression (string literals quoted) saying what to fix.
+    """
+
+    table: str
+    column: str
+    raw: str
+    code: str
+    condition: str
+    message: str
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _blank(expr: str) -> str:
+    return f"clean({expr}) IS NULL"
+
+
+def _checks_interactions() -> list[Check]:
+    t = "interactions"
+    closing = "lower(clean(r.next_action)) IN ('no further action', 'none', 'n/a')"
+    return [
+        Check(t, "Interaction ID", "coalesce(r.interaction_id, r.forms_id)", "MISSING_REQUIRED",
+              f"{_blank('r.interaction_id')} AND {_blank('r.forms_id')}",
+              _q("Interaction ID is blank: give the row a unique ID.")),
+        Check(t, "Interaction ID", "r.interaction_id", "DUPLICATE", "d.dup",
+              "CASE WHEN d.dup_id THEN 'same Interaction ID as Excel row ' || d.first_row || "
+              "' of ' || d.first_file || ': delete the double entry or give it a new ID' "
+              "ELSE 'same contact, day, channel, type and notes as Excel row ' || d.first_row || "
+              "' of ' || d.first_file || ': probably submitted twice; delete one' END"),
+        Check(t, "Contact ID", "r.contact_id", "MISSING_CONTACT", _blank("r.contact_id"),
+              _q("Contact ID is blank: pick the contact from the Contacts sheet.")),
+        Check(t, "Contact ID", "r.contact_id", "UNKNOWN_CONTACT",
+              "t.contact_id IS NOT NULL AND t.contact_id NOT IN (SELECT contact_id FROM contacts)",
+              _q("this Contact ID is not in Contacts: correct the ID or add the contact first.")),
+        Check(t, "Next Action", "r.next_action", "MISSING_NEXT_ACTION", _blank("r.next_action"),
+              _q("Next Action is blank: write the next step, or 'No further action'.")),
+        Check(t, "Action Due Date", "r.due_date", "MISSING_DUE_DATE",
+              f"NOT {_blank('r.next_action')} AND NOT {closing} AND {_blank('r.due_date')}",
+              _q("a Next Action without an Action Due Date: add the date it is due.")),
+        Check(t, "Date", "r.date", "BAD_DATE", "t.date IS NULL",
+              "CASE WHEN clean(r.date) IS NULL THEN 'Date is blank: enter when it happened' "
+              "ELSE 'not a date: use a real Excel date or DD/MM/YYYY (optionally HH:MM)' END"),
+        Check(t, "Action Due Date", "r.due_date", "BAD_DATE",
+              f"NOT {_blank('r.due_date')} AND (t.due_date IS NULL "
+              "OR (t.date IS NOT NULL AND CAST(t.due_date AS DATE) < CAST(t.date AS DATE)))",
+              "CASE WHEN t.due_date IS NULL THEN 'not a date: use a real Excel date or DD/MM/YYYY' "
+              "ELSE 'the due date is before the interaction Date: correct one of them' END"),
+        *[Check(t, header, f"r.{col}", "NONSTANDARD_VALUE",
+                f"{_blank('r.' + col)} OR {lookup} IS NULL OR {lookup} <> r.{col}",
+                f"CASE WHEN {_blank('r.' + col)} THEN '{header} is blank: pick it from the list' "
+                f"WHEN {lookup} IS NULL THEN 'not in the {header} list: pick a list value' "
+                f"ELSE 'write it exactly as the list does: ' || {lookup} END")
+          for header, col, lookup in (("Channel", "channel", "ch_list"),
+                                      ("Interaction Type", "interaction_type", "type_list"))],
+        Check(t, "Division", "r.division", "NONSTANDARD_VALUE",
+              f"NOT {_blank('r.division')} AND (div_list IS NULL OR div_list <> r.division)",
+              "CASE WHEN div_list IS NULL THEN 'not in the Divisions list: pick a list value "
+              "or leave blank for the account''s division' "
+              "ELSE 'write it exactly as the list does: ' || div_list END"),
+        Check(t, "Logged By", "coalesce(r.logged_by, r.forms_name)", "UNKNOWN_STAFF",
+              "NOT t.logged_by_on_roster",
+              "CASE WHEN clean(coalesce(r.logged_by, r.forms_name)) IS NULL "
+              "THEN 'Logged By is blank: enter who logged it' "
+              "ELSE 'not on the Staff roster: spell the name as the roster does, or add the "
+              "person to Staff' END"),
+        Check(t, "Logged By", "coalesce(r.logged_by, r.forms_name)", "STAFF_NAME_VARIANT",
+              "t.logged_by_on_roster AND squash(coalesce(r.logged_by, r.forms_name)) <> t.logged_by",
+              "'counted as ' || t.logged_by || '; write the name exactly as the roster does'"),
+        Check(t, "Account ID", "r.account_id", "ACCOUNT_MISMATCH",
+              "parse_id(r.account_id) IS NOT NULL AND c.account_id IS NOT NULL "
+              "AND parse_id(r.account_id) <> c.account_id",
+              "'the contact belongs to account ' || c.account_id || ': correct the Account ID "
+              "or leave it blank'"),
+        Check(t, "Resolved", "r.resolved", "BAD_BOOL",
+              f"NOT {_blank('r.resolved')} AND parse_bool(r.resolved) IS NULL",
+              _q("Resolved must be Yes or No.")),
+    ]
+
+
+def _checks_people() -> list[Check]:
+    checks: list[Check] = []
+    for table, column, header in (("accounts", "account_id", "Account ID"),
+                                  ("contacts", "contact_id", "Contact ID")):
+        checks.append(Check(
+            table, header, f"r.{column}", "DUPLICATE_ID",
+            f"parse_id(r.{column}) IS NOT NULL AND t.row_id IS NULL",
+            _q(f"this {header} appears earlier: the first row wins; give this one a new ID or "
+               "merge the rows.")))
+    checks.append(Check("staff", "Name", "r.name", "DUPLICATE_ID",
+                        "clean(r.name) IS NOT NULL AND t.row_id IS NULL",
+                        _q("this person is already on the roster: the first row wins; "
+                           "delete the repeat.")))
+    required = (("accounts", (("account_id", "Account ID"), ("company_name", "Company Name"),
+                              ("division", "Division"))),
+                ("contacts", (("contact_id", "Contact ID"), ("full_name", "Full Name"),
+                              ("account_id", "Associated Account ID"))),
+                ("staff", (("name", "Name"), ("division", "Division"),
+                           ("customer_facing", "Customer Facing"))),
+                ("erp_customers", (("erp_customer_id", "ERP Customer ID"),
+                                   ("customer_name", "Customer Name"))),
+                ("erp_sales", (("document_id", "Document ID"), ("date", "Date"),
+                               ("erp_customer_id", "ERP Customer ID"))),
+                ("erp_quotes", (("quote_id", "Quote ID"), ("date", "Date"),
+                                ("erp_customer_id", "ERP Customer ID"), ("status", "Status"))),
+                ("reviews", (("date", "Date"), ("division", "Division"), ("rating", "Rating"))),
+                ("survey", (("date", "Date"), ("division", "Division"),
+                            ("ease_of_use", "Ease of Use"), ("value", "Value"))))
+    for table, columns in required:
+        for column, header in columns:
+            checks.append(Check(table, header, f"r.{column}", "MISSING_REQUIRED",
+                                _blank(f"r.{column}"), _q(f"{header} is blank: fill it in.")))
+    for table, column, header, list_name in (
+            ("accounts", "division", "Division", "divisions"),
+            ("accounts", "account_type", "Account Type", "account_types"),
+            ("staff", "division", "Division", "divisions")):
+        lookup = (f"(SELECT lv.value FROM list_values lv WHERE lv.source_file = r.source_file "
+                  f"AND lv.list = '{list_name}' AND lv.norm = norm_name(r.{column}) LIMIT 1)")
+        checks.append(Check(
+            table, header, f"r.{column}", "OFF_LIST",
+            f"NOT {_blank('r.' + column)} AND coalesce({lookup} <> r.{column}, true)",
+            f"CASE WHEN {lookup} IS NULL THEN 'not in the {header} list' "
+            f"ELSE 'write it exactly as the list does: ' || {lookup} END"))
+    checks += [
+        Check("contacts", "Associated Account ID", "r.account_id", "UNKNOWN_ACCOUNT",
+              "t.account_id IS NOT NULL AND t.account_id NOT IN (SELECT account_id FROM accounts)",
+              _q("this Account ID is not in Accounts: correct it or add the account first.")),
+        Check("contacts", "Email", "r.email", "BAD_EMAIL",
+              f"NOT {_blank('r.email')} AND NOT regexp_full_match(trim(r.email), {_q(EMAIL_OK)})",
+              _q("not an e-mail address like name@company.com: check for spaces or typos.")),
+        *[Check(table, header, f"r.{column}", "BAD_PHONE",
+                f"NOT {_blank('r.' + column)} AND NOT regexp_full_match("
+                f"regexp_replace(regexp_replace(trim(r.{column}), '[\\s\\-()]', '', 'g'), '^\\+', ''),"
+                f" '{PHONE_DIGITS}')",
+                _q("not a phone number: 7 to 15 digits, e.g. 0803 123 4567 or +234 803 123 4567."))
+          for table, column, header in (("contacts", "mobile", "Mobile Number"),
+                                        ("accounts", "main_phone", "Main Phone Number"))],
+        Check("accounts", "Account Owner", "r.account_owner", "STAFF_NAME_VARIANT",
+              "t.account_owner IN (SELECT name FROM staff) AND squash(r.account_owner) <> t.account_owner",
+              "'counted as ' || t.account_owner || '; write the name exactly as the roster does'"),
+        Check("staff", "Customer Facing", "r.customer_facing", "BAD_BOOL",
+              f"NOT {_blank('r.customer_facing')} AND parse_bool(r.customer_facing) IS NULL",
+              _q("Customer Facing must be Yes or No.")),
+    ]
+    for table, column, header in (("staff", "start_date", "Start Date"),
+                                  ("staff", "leave_date", "Leave Date")):
+        checks.append(Check(table, header, f"r.{column}", "BAD_DATE",
+                            f"NOT {_blank('r.' + column)} AND t.{column} IS NULL",
+                            _q("not a date: use a real Excel date or DD/MM/YYYY.")))
+    for table, column, header in (("interactions", "interaction_id", "Interaction ID"),
+                                  ("interactions", "contact_id", "Contact ID"),
+                                  ("interactions", "account_id", "Account ID"),
+                                  ("accounts", "account_id", "Account ID"),
+                                  ("accounts", "erp_customer_id", "ERP Customer ID"),
+                                  ("contacts", "contact_id", "Contact ID"),
+                                  ("contacts", "account_id", "Associated Account ID")):
+        checks.append(Check(table, header, f"r.{column}", "BAD_ID",
+                            f"is_bad_id(r.{column})",
+                            _q("an ID cannot be a decimal number: type the ID as written.")))
+    return checks
+
+
+def _checks_erp() -> list[Check]:
+    checks: list[Check] = [
+        Check("erp_customers", "ERP Customer ID", "r.erp_customer_id", "DUPLICATE_ID",
+              "parse_id(r.erp_customer_id) IS NOT NULL AND t.row_id IS NULL",
+              _q("this customer ID appears earlier in the export: the first row wins.")),
+    ]
+    for table in ("erp_sales", "erp_quotes"):
+        checks += [
+            Check(table, "Date", "r.date", "BAD_DATE",
+                  f"NOT {_blank('r.date')} AND parse_ts(r.date, $mdy) IS NULL",
+                  _q("not a date: export dates as YYYY-MM-DD or DD/MM/YYYY.")),
+            Check(table, "Amount", "r.amount", "BAD_AMOUNT",
+                  f"NOT {_blank('r.amount')} AND parse_amount(r.amount) IS NULL",
+                  _q("not an amount: digits with optional ₦, thousands commas and a decimal "
+                     "point (e.g. ₦1,250,000.00).")),
+            Check(table, "ERP Customer ID", "r.erp_customer_id", "UNKNOWN_CUSTOMER",
+                  "parse_id(r.erp_customer_id) IS NOT NULL AND parse_id(r.erp_customer_id) "
+                  "NOT IN (SELECT erp_customer_id FROM erp_customers)",
+                  _q("this customer is not in the customers export.")),
+        ]
+    checks.append(Check(
+        "erp_quotes", "Status", "r.status", "BAD_VALUE",
+        "NOT " + _blank("r.status") + " AND lower(coalesce((SELECT vm.value FROM value_maps vm "
+        "WHERE vm.tbl = 'erp_quotes' AND vm.col = 'Status' AND norm_name(vm.raw) = "
+        "norm_name(r.status) LIMIT 1), clean(r.status))) NOT IN ('open', 'won', 'lost')",
+        _q("Status must be Open, Won or Lost: map this value in erp/mapping.toml "
+           "([quotes.values.Status]).")))
+    for table in ("reviews", "survey"):
+        columns = (("rating", "Rating"),) if table == "reviews" else (
+            ("ease_of_use", "Ease of Use"), ("value", "Value"))
+        for column, header in columns:
+            checks.append(Check(table, header, f"r.{column}", "BAD_RATING",
+                                f"NOT {_blank('r.' + column)} AND parse_rating(r.{column}) IS NULL",
+                                _q(f"{header} must be a whole number from 1 to 5.")))
+        checks.append(Check(table, "Date", "r.date", "BAD_DATE",
+                            f"NOT {_blank('r.date')} AND parse_ts(r.date, $mdy) IS NULL",
+                            _q("not a date: use YYYY-MM-DD or DD/MM/YYYY.")))
+    for table in ("erp_customers", "erp_sales", "erp_quotes", "reviews", "survey"):
+        mapped = (f"coalesce((SELECT vm.value FROM value_maps vm WHERE vm.tbl = '{table}' AND "
+                  "vm.col = 'Division' AND norm_name(vm.raw) = norm_name(r.division) LIMIT 1), "
+                  "clean(r.division))")
+        lookup = (f"(SELECT lv.value FROM list_values lv WHERE lv.source_file = '*' AND "
+                  f"lv.list = 'divisions' AND lv.norm = norm_name({mapped}) LIMIT 1)")
+        checks.append(Check(table, "Division", "r.division", "OFF_LIST",
+                            f"NOT {_blank('r.division')} AND coalesce({lookup} <> {mapped}, true)",
+                            f"CASE WHEN {lookup} IS NULL THEN 'not a division of the Divisions "
+                            f"list: map it in erp/mapping.toml or correct it' "
+                            f"ELSE 'write it exactly as the list does: ' || {lookup} END"))
+    return checks
+
+
+def _interaction_context(con: duckdb.DuckDBPyConnection) -> None:
+    """Helper table: list lookups and duplicate detection per interaction row."""
+    con.execute("""
+        CREATE TEMP TABLE interaction_dups AS
+        WITH keyed AS (
+          SELECT i.row_id, i.source_file, i.source_row, i.interaction_id, i.contact_id,
+                 CAST(i.date AS DATE) AS day, i.channel, i.interaction_type,
+                 lower(trim(coalesce(i.notes, ''))) AS notes_key
+          FROM interactions i),
+        by_id AS (
+          SELECT row_id, first_value(source_row) OVER w AS first_row,
+                 first_value(source_file) OVER w AS first_file,
+                 row_number() OVER w > 1 AS dup
+          FROM keyed WHERE interaction_id IS NOT NULL
+          WINDOW w AS (PARTITION BY interaction_id ORDER BY row_id)),
+        by_content AS (
+          SELECT row_id, first_value(source_row) OVER w AS first_row,
+                 first_value(source_file) OVER w AS first_file,
+                 row_number() OVER w > 1 AS dup
+          FROM keyed WHERE contact_id IS NOT NULL AND day IS NOT NULL
+          WINDOW w AS (PARTITION BY contact_id, day, channel, interaction_type, notes_key
+                       ORDER BY row_id))
+        SELECT k.row_id,
+               coalesce(bi.dup, false) OR coalesce(bc.dup, false) AS dup,
+               coalesce(bi.dup, false) AS dup_id,
+               CASE WHEN coalesce(bi.dup, false) THEN bi.first_row ELSE bc.first_row END AS first_row,
+               CASE WHEN coalesce(bi.dup, false) THEN bi.first_file ELSE bc.first_file END AS first_file
+        FROM keyed k LEFT JOIN by_id bi USING (row_id) LEFT JOIN by_content bc USING (row_id)""")
+    lookups = []
+    for alias, column, list_name in (("ch_list", "channel", "channels"),
+                                     ("type_list", "interaction_type", "interaction_types"),
+                                     ("div_list", "division", "divisions")):
+        lookups.append(f"""(SELECT lv.value FROM list_values lv
+            WHERE lv.source_file = r.source_file AND lv.list = '{list_name}'
+              AND lv.norm = norm_name(r.{column})
+            ORDER BY lv.value = r.{column} DESC LIMIT 1) AS {alias}""")
+    con.execute(f"""CREATE TEMP TABLE interaction_lists AS
+                    SELECT r.row_id, {', '.join(lookups)} FROM raw_interactions r""")
+
+
+def _source(table: str) -> str:
+    if table == "interactions":
+        return ("raw_interactions r JOIN interactions t USING (row_id) "
+                "JOIN interaction_dups d USING (row_id) JOIN interaction_lists l USING (row_id) "
+                "LEFT JOIN contacts c ON c.contact_id = t.contact_id")
+    if table == "erp_sales":  # documents may span several lines: the raw line is the source
+        return "raw_erp_sales r LEFT JOIN erp_sales t USING (row_id)"
+    return f"raw_{table} r LEFT JOIN {table} t USING (row_id)"
+
+
+def compute_findings(con: duckdb.DuckDBPyConnection, date_order: str) -> None:
+    """Insert every finding into ``findings`` (the table must exist, see database.py)."""
+    _interaction_context(con)
+    mdy = date_order == "MDY"
+    for check in _checks_interactions() + _checks_people() + _checks_erp():
+        severity = FINDING_SEVERITY[check.code]
+        sql = f"""
+            INSERT INTO findings
+            SELECT r.source_file, r.source_sheet, r.source_row, {_q(check.column)},
+                   CAST({check.raw} AS VARCHAR), {_q(check.code)}, {_q(severity)},
+                   {check.message}, {_q(check.table)}, r.row_id
+            FROM {_source(check.table)}
+            WHERE {check.condition}"""
+        params = {"mdy": mdy} if "$mdy" in sql else None
+        con.execute(sql, params)
+    con.execute("DROP TABLE interaction_dups")
+    con.execute("DROP TABLE interaction_lists")

@@ -1,0 +1,95 @@
+"""What the load found: per-file status, rows per table, load problems and findings by code.
+
+Feeds the Data status page and the sidebar badge. Everything is counted from the loader's
+``files``, ``load_problems`` and ``findings`` tables; nothing is re-validated here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from hub_data.contract import ENTRY_ERROR_CODES
+
+LOADED_TABLES = ("accounts", "contacts", "interactions", "staff", "erp_customers", "erp_sales",
+                 "erp_quotes", "reviews", "survey")
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    """Counts for the badge: files by status, load problems, findings by severity."""
+
+    files_loaded: int
+    files_failed: int
+    files_skipped: int
+    load_problems: int
+    errors: int
+    warnings: int
+
+    @property
+    def attention(self) -> int:
+        """What the badge counts: load problems plus error findings."""
+        return self.load_problems + self.errors
+
+
+def load_summary(con: duckdb.DuckDBPyConnection) -> LoadSummary:
+    """Files by status, the number of load problems and of findings by severity."""
+    status = dict(con.execute("SELECT status, count(*) FROM files GROUP BY ALL").fetchall())
+    problems = con.execute("SELECT count(*) FROM load_problems").fetchone()[0]
+    severity = dict(con.execute("SELECT severity, count(*) FROM findings GROUP BY ALL").fetchall())
+    return LoadSummary(status.get("loaded", 0), status.get("failed", 0), status.get("skipped", 0),
+                       problems, severity.get("error", 0), severity.get("warning", 0))
+
+
+def file_overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per file: status, kind, size, modified, seconds, sheets found and rows loaded,
+    problem message and its errors/warnings; failed files first, then by name."""
+    return con.execute("""
+        WITH counts AS (
+          SELECT file, count(*) FILTER (severity = 'error') AS errors,
+                 count(*) FILTER (severity = 'warning') AS warnings
+          FROM findings GROUP BY file)
+        SELECT f.file, f.status, f.kind, f.size_bytes, f.modified_at, f.seconds,
+               array_to_string(list_sort(map_keys(f.sheets)), ', ') AS sheets,
+               coalesce(list_sum(map_values(f.sheets)), 0) AS rows,
+               f.message, coalesce(c.errors, 0) AS errors, coalesce(c.warnings, 0) AS warnings
+        FROM files f LEFT JOIN counts c USING (file)
+        ORDER BY f.status = 'failed' DESC, f.file""").df()
+
+
+def sheet_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per (file, sheet): rows loaded from it."""
+    return con.execute("""
+        SELECT file, unnest(map_keys(sheets)) AS sheet, unnest(map_values(sheets)) AS rows
+        FROM files ORDER BY file, sheet""").df()
+
+
+def table_rows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows in each loaded table (ERP sales count documents, not lines)."""
+    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in LOADED_TABLES}
+
+
+def load_problems(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every load problem: file, code, message."""
+    return con.execute("SELECT file, code, message FROM load_problems ORDER BY file, code").df()
+
+
+def findings_by_code(con: duckdb.DuckDBPyConnection, file: str | None = None) -> pd.DataFrame:
+    """Findings per (code, severity), with the table they are in, the number of files and an
+    example message; entry errors flagged; most frequent first. ``file`` narrows to one file."""
+    frame = con.execute("""
+        SELECT code, severity, "table", count(*) AS findings,
+               count(DISTINCT file) AS files, min(message) AS example
+        FROM findings WHERE $file IS NULL OR file = $file
+        GROUP BY ALL ORDER BY severity, findings DESC, code""", {"file": file}).df()
+    frame.insert(1, "entry_error", frame["code"].isin(ENTRY_ERROR_CODES))
+    return frame
+
+
+def findings_by_file(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """A file × code count table (long form): file, code, severity, findings."""
+    return con.execute("""
+        SELECT file, code, severity, count(*) AS findings FROM findings
+        GROUP BY ALL ORDER BY file, findings DESC""").df()

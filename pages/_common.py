@@ -1,0 +1,198 @@
+"""The ONE Streamlit glue module: cached accessors, the shared sidebar, roles and small helpers.
+
+Every page starts with :func:`setup`, which loads (or reuses) the current snapshot, resolves the
+viewer's role and draws the shared sidebar, so a page runs standalone (``streamlit run
+pages/x.py`` or ``AppTest.from_file``) as well as under app.py's navigation. Not listed in
+st.navigation (leading underscore). No metric code here.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from hub_data import HubDataError, HubLoader, LoadedHub, Settings
+from hub_data.access import LOCAL_ADMIN, Role, RoleMap, load_role_map
+from hub_data.settings import resolve_data_dir
+from metrics.data_status import load_summary
+from metrics.formatting import day, moment
+
+DATA_STATUS_PAGE = "pages/data_status.py"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page needs: the snapshot, its settings, the as-of date and the viewer's role."""
+
+    hub: LoadedHub
+    as_of: dt.date
+    role: Role
+
+    @property
+    def settings(self) -> Settings:
+        return self.hub.settings
+
+
+def md_escape(text: object) -> str:
+    """Text from the data shown literally inside Markdown (no links, emphasis or HTML)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def cli_data_dir() -> str | None:
+    """``streamlit run app.py -- --data DIR``: the folder given on the command line."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data")
+    known, _ = parser.parse_known_args(sys.argv[1:])
+    return known.data
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def get_loader(data_dir: str) -> HubLoader:
+    """The loader of one data folder, shared by every session (the one cache_resource)."""
+    return HubLoader(data_dir)
+
+
+def data_dir() -> str:
+    """The folder in use: chosen in the sidebar (admins), else --data, HUB_DATA_DIR or demo."""
+    chosen = st.session_state.get("common_data_dir")
+    return str(resolve_data_dir(chosen or cli_data_dir()))
+
+
+def get_hub() -> LoadedHub:
+    """The current snapshot; a cold load shows progress naming the file being read.
+
+    A folder that cannot be loaded at all stops the page with one clear message; a failed
+    reload keeps the last good data on screen with the message above it.
+    """
+    loader = get_loader(data_dir())
+    bar = st.empty()
+
+    def progress(fraction: float, text: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+    try:
+        hub = loader.get(progress)
+    except HubDataError as exc:
+        bar.empty()
+        st.error(f"**The data could not be loaded.** {md_escape(exc)}", icon="🚫")
+        st.stop()
+    bar.empty()
+    if loader.last_error:
+        st.error(f"**Showing the last good load** ({moment(hub.loaded_at)}): "
+                 f"{md_escape(loader.last_error)}", icon="⚠️")
+    return hub
+
+
+def auth_configured() -> bool:
+    """True when an identity provider is set up ([auth] in .streamlit/secrets.toml)."""
+    try:
+        return "is_logged_in" in st.user.to_dict()
+    except Exception:  # no script context (bare mode) or no secrets: local mode
+        return False
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _role_map() -> RoleMap:
+    """The roles file, re-read at most once a minute."""
+    return load_role_map()
+
+
+def current_role() -> Role:
+    """The viewer's role: local single-user mode is admin; with st.login, the roles file."""
+    if not auth_configured():
+        return LOCAL_ADMIN
+    if not st.user.is_logged_in:
+        st.title("Hub Dashboard")
+        st.write("Sign in with your company account to see the dashboard.")
+        st.button("Sign in", on_click=st.login, type="primary")
+        st.stop()
+    try:
+        role_map = _role_map()
+    except HubDataError as exc:
+        st.error(md_escape(exc))
+        st.stop()
+    return role_map.role_for(st.user.get("email"))
+
+
+def _as_of_default(settings: Settings) -> dt.date:
+    raw = st.query_params.get("as_of")
+    if raw:
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            st.warning(f"The link's as_of={md_escape(raw)} is not a date like 2026-06-15; "
+                       "using the default.")
+    return settings.as_of_or(dt.date.today())
+
+
+def _sidebar_data(hub: LoadedHub, role: Role) -> None:
+    settings = hub.settings
+    st.sidebar.markdown(f"**Data folder**  \n`{md_escape(settings.data_dir.name or settings.data_dir)}`"
+                        + (" (demo)" if settings.is_demo else ""))
+    if role.may_change_data_folder():
+        with st.sidebar.expander("Change data folder"):
+            with st.form("common_folder_form", border=False):
+                folder = st.text_input("Folder path", value=str(settings.data_dir),
+                                       help="The folder with the Hub workbooks, erp/ and "
+                                            "settings.toml (see the data contract).")
+                if st.form_submit_button("Use this folder"):
+                    if Path(folder).expanduser().is_dir():
+                        st.session_state["common_data_dir"] = folder
+                        st.rerun()
+                    st.error("That folder does not exist on the server.")
+            if st.session_state.get("common_data_dir") and st.button("Back to the default"):
+                st.session_state.pop("common_data_dir")
+                st.rerun()
+    with hub.cursor() as cur:
+        summary = load_summary(cur)
+        files = cur.execute("SELECT file, status FROM files ORDER BY file").fetchall()
+    st.sidebar.caption(f"Loaded {moment(hub.loaded_at)} · {hub.seconds:.1f} s "
+                       f"({'from cache' if hub.cache == 'warm' else 'fresh'}) · "
+                       f"{len(files)} files")
+    with st.sidebar.expander("Files read"):
+        icons = {"loaded": "✓", "failed": "✗", "skipped": "–"}
+        st.markdown("\n".join(f"- {icons.get(status, '?')} {md_escape(name)}"
+                              for name, status in files) or "No files.")
+    label = (f"{summary.load_problems} load problem{'s' * (summary.load_problems != 1)} · "
+             f"{summary.errors:,} errors · {summary.warnings:,} warnings")
+    icon = "🚫" if summary.load_problems else ("⚠️" if summary.errors else "✅")
+    try:
+        st.sidebar.page_link(DATA_STATUS_PAGE, label=label, icon=icon)
+    except Exception:  # the page runs standalone, outside app.py's navigation
+        st.sidebar.markdown(f"{icon} {label}")
+
+
+def setup(title: str, icon: str = "") -> PageContext:
+    """Start a page: wide layout, role, snapshot, shared sidebar, title. Returns the context."""
+    st.set_page_config(page_title=f"{title} · Hub Dashboard", layout="wide")
+    role = current_role()
+    hub = get_hub()
+    settings = hub.settings
+    st.sidebar.markdown("### Hub Dashboard")
+    default = _as_of_default(settings)
+    st.session_state.setdefault("common_as_of", default)
+    as_of = st.sidebar.date_input(
+        "As of", key="common_as_of", format="DD/MM/YYYY",
+        help="Numbers count nothing dated after this day. Default: settings.toml's as_of, "
+             "else today. Add ?as_of=YYYY-MM-DD to a link to share this view.")
+    if as_of != settings.as_of_or(dt.date.today()):
+        st.query_params["as_of"] = as_of.isoformat()
+    elif "as_of" in st.query_params:
+        del st.query_params["as_of"]
+    st.sidebar.caption(f"Numbers as of **{day(as_of)}**")
+    _sidebar_data(hub, role)
+    st.sidebar.caption(f"Signed in as {md_escape(role.email)} · {role.label}" if not role.local
+                       else "Local single-user mode: you are admin (no sign-in configured).")
+    if settings.is_demo:
+        st.info("**Demo data**: a fictitious year of a Nigerian group, generated by "
+                "`scripts/make_demo_data.py`. To use your own Hub, start the app with "
+                "`HUB_DATA_DIR=/path/to/folder` (or `-- --data /path`), or change the data "
+                "folder in the sidebar.", icon="ℹ️")
+    st.title(f"{icon} {title}".strip())
+    return PageContext(hub, as_of, role)

@@ -1,0 +1,83 @@
+"""Shared fixtures: fresh Streamlit caches, no developer folder leaking in, tiny hubs."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterable
+
+import pytest
+import streamlit as st
+import xlsxwriter
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "hub_data" / "demo"
+DATA = ROOT / "tests" / "data"
+CORPUS = DATA / "xlsx-corpus"
+
+HUB_HEADERS = {
+    "Accounts": ["Account ID", "Company Name", "Division", "Account Type", "Industry", "Address",
+                 "Main Phone Number", "ERP Customer ID", "Account Owner"],
+    "Contacts": ["Contact ID", "Full Name", "Job Title", "Email", "Mobile Number",
+                 "Associated Account ID"],
+    "Interactions": ["Interaction ID", "Date", "Contact ID", "Account ID", "Division", "Channel",
+                     "Interaction Type", "Notes", "Next Action", "Action Due Date", "Logged By",
+                     "Resolved"],
+    "Staff": ["Name", "Division", "Role", "Customer Facing", "Start Date", "Leave Date"],
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterable[None]:
+    """Every test starts with empty Streamlit caches (architecture.md rule 14)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No developer folder or roles file leaks in: the demo data, a throwaway state folder."""
+    monkeypatch.setenv("HUB_DATA_DIR", str(DEMO))
+    monkeypatch.setenv("HUB_STATE_DIR", str(tmp_path_factory.getbasetemp() / "state"))
+    monkeypatch.setenv("HUB_ROLES_FILE", str(tmp_path_factory.getbasetemp() / "no-roles.toml"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg"))
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    """A workbook from literal rows (first row = header); datetimes become real Excel dates."""
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+                                           "strings_to_numbers": False, "strings_to_urls": False})
+    date_format = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, (dt.datetime, dt.date)):
+                    sheet.write_datetime(r, c, value, date_format)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    book.close()
+    return path
+
+
+def tiny_hub(folder: Path, *, interactions: list[list[Any]] | None = None,
+             staff: list[list[Any]] | None = None, name: str = "hub.xlsx") -> Path:
+    """A minimal valid Hub workbook in ``folder``: two accounts, two contacts, a roster."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sheets = {
+        "Accounts": [HUB_HEADERS["Accounts"],
+                     ["ACC-1", "Lekki Logistics Ltd", "Motors", "Customer", "Logistics",
+                      "Lekki, Lagos", "0803 123 4567", "C1", "Ada Obi"],
+                     ["ACC-2", "Ikeja Cold Stores", "Power", "", "", "", "", "", ""]],
+        "Contacts": [HUB_HEADERS["Contacts"],
+                     ["CON-1", "Emeka Nwosu", "Fleet Manager", "emeka@lekki.ng.example",
+                      "0803 123 4567", "ACC-1"],
+                     ["CON-2", "Halima Yusuf", "Director", "halima@ikeja.example", "", "ACC-2"]],
+        "Interactions": [HUB_HEADERS["Interactions"], *(interactions or [])],
+        "Staff": [HUB_HEADERS["Staff"], *(staff or [
+            ["Ada Obi", "Motors", "Sales", "Yes", dt.datetime(2025, 1, 6), None],
+            ["Musa Bello", "Power", "Sales", "Yes", None, None]])],
+    }
+    return write_xlsx(folder / name, sheets)

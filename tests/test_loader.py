@@ -1,0 +1,141 @@
+"""The load behind the Data status page: files, problems, typed rows, findings, the cache."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hub_data import HubDataError, HubLoader, build_database
+from metrics import data_status
+from tests.conftest import CORPUS, tiny_hub
+
+ROW = ["INT-1", dt.datetime(2026, 3, 2, 9, 30), "CON-1", "", "", "Phone", "Inquiry",
+       "Asked for a price list", "Send quote", dt.datetime(2026, 3, 5), "Ada Obi", ""]
+
+
+def _load(folder: Path):
+    return build_database(folder).cursor()
+
+
+def test_tiny_hub_loads_typed_rows_with_sources(tmp_path: Path) -> None:
+    tiny_hub(tmp_path, interactions=[ROW])
+    cur = _load(tmp_path)
+    row = cur.execute("""SELECT interaction_id, date, account_id, division, logged_by,
+                                source_file, source_sheet, source_row, row_id
+                         FROM interactions""").fetchone()
+    assert row == ("INT-1", dt.datetime(2026, 3, 2, 9, 30), "ACC-1", "Motors", "Ada Obi",
+                   "hub.xlsx", "Interactions", 2, 1)
+    assert data_status.table_rows(cur)["accounts"] == 2
+    assert cur.execute("SELECT count(*) FROM findings").fetchone()[0] == 0
+    assert cur.execute("SELECT status, sheets['Interactions'] FROM files").fetchone() == (
+        "loaded", 1)
+
+
+def test_case_variant_maps_to_the_list_value_and_is_flagged(tmp_path: Path) -> None:
+    tiny_hub(tmp_path, interactions=[ROW[:5] + ["whatsapp "] + ROW[6:]])
+    cur = _load(tmp_path)
+    assert cur.execute("SELECT channel FROM interactions").fetchone() == ("WhatsApp",)
+    assert cur.execute("SELECT code, excel_row, \"column\", value FROM findings").fetchall() == [
+        ("NONSTANDARD_VALUE", 2, "Channel", "whatsapp ")]
+
+
+def test_valid_corpus_workbook_loads_without_findings(tmp_path: Path) -> None:
+    shutil.copy(CORPUS / "valid_minimal.xlsx", tmp_path)
+    cur = _load(tmp_path)
+    assert data_status.table_rows(cur) | {} == {
+        "accounts": 8, "contacts": 9, "interactions": 12, "staff": 7, "erp_customers": 0,
+        "erp_sales": 0, "erp_quotes": 0, "reviews": 0, "survey": 0}
+    assert cur.execute("SELECT count(*) FROM findings WHERE severity = 'error'").fetchone()[0] == 0
+    assert cur.execute("SELECT count(*) FROM load_problems").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("empty_0_bytes.xlsx", "EMPTY_FILE"), ("truncated_zip.xlsx", "DAMAGED"),
+    ("encrypted_password.xlsx", "ENCRYPTED"), ("legacy_biff8.xls", "LEGACY_FORMAT"),
+    ("missing_sheet_contacts.xlsx", "MISSING_SHEET"),
+    ("missing_column_contact_id.xlsx", "MISSING_COLUMN"),
+    ("billion_laughs_sharedstrings.xlsx", "UNSAFE_XML"),
+])
+def test_a_broken_file_is_one_problem_and_the_valid_one_still_loads(tmp_path: Path, name: str,
+                                                                    code: str) -> None:
+    for file in ("valid_minimal.xlsx", name, "~$valid_minimal.xlsx", "._valid_minimal.xlsx"):
+        shutil.copy(CORPUS / file, tmp_path)
+    cur = _load(tmp_path)
+    assert cur.execute("SELECT file, code FROM load_problems").fetchall() == [(name, code)]
+    assert cur.execute("SELECT file, status FROM files ORDER BY file").fetchall() == sorted(
+        [(name, "failed"), ("valid_minimal.xlsx", "loaded")])
+    assert cur.execute("SELECT count(*) FROM interactions").fetchone()[0] == 12
+
+
+def test_missing_column_message_names_sheet_column_and_closest_header(tmp_path: Path) -> None:
+    shutil.copy(CORPUS / "missing_column_contact_id.xlsx", tmp_path)
+    message = _load(tmp_path).execute("SELECT message FROM load_problems").fetchone()[0]
+    assert "'Contacts'" in message and "'Contact ID'" in message
+    assert "'Contact Identifier'" in message
+
+
+def test_other_files_are_listed_as_skipped(tmp_path: Path) -> None:
+    tiny_hub(tmp_path)
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04 not really")
+    rows = _load(tmp_path).execute("SELECT file, status FROM files ORDER BY file").fetchall()
+    assert rows == [("hub.xlsx", "loaded"), ("notes.docx", "skipped")]
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(HubDataError, match="does not exist"):
+        build_database(tmp_path / "nowhere")
+
+
+def test_last_good_load_stays_when_the_folder_vanishes(tmp_path: Path) -> None:
+    folder = tmp_path / "hub"
+    tiny_hub(folder, interactions=[ROW])
+    loader = HubLoader(folder)
+    first = loader.get()
+    shutil.rmtree(folder)
+    again = loader.get()
+    assert again is first and "does not exist" in (loader.last_error or "")
+    assert again.cursor().execute("SELECT count(*) FROM interactions").fetchone()[0] == 1
+
+
+def test_unchanged_files_reuse_the_snapshot_and_changes_reload(tmp_path: Path) -> None:
+    tiny_hub(tmp_path, interactions=[ROW])
+    cold = HubLoader(tmp_path).get()
+    warm = HubLoader(tmp_path).get()
+    assert (cold.cache, warm.cache) == ("cold", "warm") and warm.db_path == cold.db_path
+    tiny_hub(tmp_path, interactions=[ROW, ["INT-2", *ROW[1:]]])
+    reloaded = HubLoader(tmp_path).get()
+    assert reloaded.cache == "cold" and reloaded.db_path != cold.db_path
+    assert reloaded.cursor().execute("SELECT count(*) FROM interactions").fetchone()[0] == 2
+
+
+def test_progress_names_the_file_being_read(tmp_path: Path) -> None:
+    tiny_hub(tmp_path)
+    seen: list[str] = []
+    build_database(tmp_path, progress=lambda fraction, text: seen.append(text))
+    assert "Reading hub.xlsx" in seen and seen[-1] == "Loaded"
+
+
+def test_check_command_describes_the_load(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    import json
+
+    from hub_data.__main__ import main
+    tiny_hub(tmp_path, interactions=[ROW, ROW])  # the second row repeats INT-1: DUPLICATE
+    shutil.copy(CORPUS / "empty_0_bytes.xlsx", tmp_path)
+    assert main(["check", "--data", str(tmp_path), "--as-of", "2026-03-31"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["as_of"] == "2026-03-31" and report["cache"] == "cold"
+    assert [(f["file"], f["status"]) for f in report["files"]] == [
+        ("empty_0_bytes.xlsx", "failed"), ("hub.xlsx", "loaded")]
+    assert report["tables"]["interactions"] == 2 and report["tables"]["accounts"] == 2
+    assert report["findings"]["by_code"]["DUPLICATE"] == 1
+    assert report["findings"]["errors"] == 1
+    assert report["load_problems"][0]["code"] == "EMPTY_FILE"
+
+
+def test_check_command_exits_2_on_an_unusable_folder(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture) -> None:
+    from hub_data.__main__ import main
+    assert main(["check", "--data", str(tmp_path / "nope")]) == 2
+    assert "does not exist" in capsys.readouterr().err
