@@ -8,7 +8,7 @@ from metrics.charts import fig_findings_by_code
 from metrics.formatting import megabytes
 from pages._common import md_escape, setup
 
-ctx = setup("Data status", "🗂️")
+ctx = setup("Data status")
 STATUS_ICONS = {"loaded": "✓ loaded", "failed": "✗ failed", "skipped": "– skipped"}
 
 with ctx.hub.cursor() as cur:
@@ -29,12 +29,12 @@ cols[3].metric("Warnings", f"{summary.warnings:,}",
                help="Worth a look, e.g. a staff name spelled differently from the roster.")
 
 if problems.empty:
-    st.success("Every file could be read.", icon="✅")
+    st.success("Every file could be read.", icon=":material/check_circle:")
 else:
     st.subheader("What to fix first")
     for row in problems.itertuples():
         st.error(f"**{md_escape(row.file)}** · {row.code.replace('_', ' ').lower()}: "
-                 f"{md_escape(row.message)}", icon="🚫")
+                 f"{md_escape(row.message)}", icon=":material/block:")
 
 view = st.segmented_control("Show", ["Files", "Findings by code", "Rows per table"],
                             default="Files", key="data_status_view")
@@ -45,7 +45,7 @@ if view == "Findings by code":
     with ctx.hub.cursor() as cur:
         codes = data_status.findings_by_code(cur, None if chosen == "All files" else chosen)
     if codes.empty:
-        st.success("No findings: every row follows the contract.", icon="✅")
+        st.success("No findings: every row follows the contract.", icon=":material/check_circle:")
     else:
         st.plotly_chart(fig_findings_by_code(codes), key="data_status_codes",
                         config={"displayModeBar": False})
@@ -65,8 +65,8 @@ else:
     shown = files.assign(status=files["status"].map(STATUS_ICONS),
                          size=files["size_bytes"].map(megabytes))
     st.dataframe(shown, hide_index=True, width="stretch", column_order=(
-        "file", "status", "kind", "sheets", "rows", "errors", "warnings", "size", "modified_at",
-        "seconds", "message"), column_config={
+        "file", "status", "rows", "errors", "warnings", "message", "sheets", "kind", "size",
+        "modified_at", "seconds"), column_config={
         "file": st.column_config.TextColumn("File", width="medium"),
         "status": "Status", "kind": "Kind", "sheets": "Sheets found",
         "rows": st.column_config.NumberColumn("Rows loaded", format="%d"),

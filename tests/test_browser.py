@@ -105,6 +105,8 @@ def test_page_opens_without_an_error(app_url: str, browser: object, path: str) -
         assert not exceptions, exceptions
         assert not errors, errors
         assert not console_errors, console_errors
+        nav = " ".join(page.locator("[data-testid='stSidebarNav']").all_inner_texts()).lower()
+        assert "common" not in nav and "app" not in nav.split()  # app.py's navigation, not pages/
     finally:
         context.close()
 
