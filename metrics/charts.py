@@ -13,13 +13,14 @@ STATUS_COLOURS = {"on_track": "#1b7f3b", "off_track": "#b3261e", "no_data": "#6b
 SEVERITY_COLOURS = {"error": "#b3261e", "warning": "#b45309"}
 DIVISION_COLOURS = {"Motors": "#1f5fbf", "Power": "#d97706", "Medical": "#0e7490",
                     "GRAS Restaurant": "#7c3aed", "Cube 65 Clinic": "#be185d"}
-FONT = {"size": 16}
+FONT = {"size": 16, "color": "#111827"}
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(title={"text": title, "x": 0, "font": {"size": 20}}, height=height,
-                      margin={"l": 10, "r": 20, "t": 60, "b": 40}, font=FONT,
-                      plot_bgcolor="white", legend={"orientation": "h", "y": -0.15})
+    fig.update_layout(title={"text": title, "x": 0, "font": {"size": 22}}, height=height,
+                      margin={"l": 10, "r": 30, "t": 90, "b": 50}, font=FONT,
+                      template="plotly_white",
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
     return fig
 
 

@@ -47,7 +47,7 @@ if view == "Findings by code":
     if codes.empty:
         st.success("No findings: every row follows the contract.", icon=":material/check_circle:")
     else:
-        st.plotly_chart(fig_findings_by_code(codes), key="data_status_codes",
+        st.plotly_chart(fig_findings_by_code(codes), key="data_status_codes", theme=None,
                         config={"displayModeBar": False})
         st.dataframe(codes, hide_index=True, width="stretch", column_config={
             "code": "Code", "entry_error": st.column_config.CheckboxColumn(
