@@ -244,17 +244,20 @@ def closest(name: str, candidates: list[str]) -> str | None:
     return overlapping[0] if overlapping else None
 
 
-def match_columns(spec: SheetSpec, headers: list[object]) -> dict[int, ColumnSpec]:
-    """Position -> column spec for each header that names a contract column (first wins)."""
-    lookup: dict[str, ColumnSpec] = {}
+def match_columns(spec: SheetSpec, headers: list[object]) -> dict[ColumnSpec, int]:
+    """Contract column -> the position of the first header naming it (by name or alias).
+
+    One header may feed several columns (mapping.toml can map two of ours onto one ERP
+    header, e.g. an account name that is also its ID).
+    """
+    positions: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        positions.setdefault(normalize_header(header), position)
+    found: dict[ColumnSpec, int] = {}
     for col in spec.columns:
         for label in (col.name, *col.aliases):
-            lookup.setdefault(normalize_header(label), col)
-    found: dict[int, ColumnSpec] = {}
-    taken: set[str] = set()
-    for position, header in enumerate(headers):
-        col = lookup.get(normalize_header(header))
-        if col is not None and col.column not in taken:
-            found[position] = col
-            taken.add(col.column)
+            position = positions.get(normalize_header(label))
+            if position is not None:
+                found[col] = position
+                break
     return found

@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from hub_data.contract import (ACCOUNTS, CONTACTS, DEFAULT_LISTS, ERP_CUSTOMERS, ERP_QUOTES,
-                               ERP_SALES, INTERACTIONS, LISTS, REVIEWS, STAFF, SURVEY,
-                               SheetSpec)
+from hub_data.contract import (ACCOUNTS, CLOSING_WORDS, CONTACTS, DEFAULT_LISTS, ERP_CUSTOMERS,
+                               ERP_QUOTES, ERP_SALES, INTERACTIONS, LISTS, QUOTE_STATUSES, REVIEWS,
+                               STAFF, SURVEY, SheetSpec)
 from hub_data.sql import create_macros
 from hub_data.workbook import ROW_COLUMN
 
 STAGED_SPECS: tuple[SheetSpec, ...] = (ACCOUNTS, CONTACTS, INTERACTIONS, STAFF, LISTS,
                                        ERP_CUSTOMERS, ERP_SALES, ERP_QUOTES, REVIEWS, SURVEY)
 LIST_NAMES = tuple(DEFAULT_LISTS)
+CLOSING_SQL = "(" + ", ".join(f"'{word}'" for word in CLOSING_WORDS) + ")"
 
 
 @dataclass
@@ -70,44 +71,81 @@ def _stage(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
 
 
 def _lists(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
-    """``list_values``: each workbook's effective lists (its Lists column, else the default),
-    and under file '*' the union that ERP, review and survey rows are checked against."""
-    con.execute("CREATE TABLE list_values (source_file VARCHAR, list VARCHAR, value VARCHAR, "
-                "norm VARCHAR)")
+    """``lists``: each workbook's effective lists (its Lists column, else the default), and
+    under file '*' the union that ERP, review and survey rows are checked against (plus the
+    quote statuses); ``list_norm`` maps a normalised value to its list value; ``value_norm``
+    is mapping.toml's value maps, keyed the same way."""
+    con.execute("CREATE TABLE lists (source_file VARCHAR, list VARCHAR, value VARCHAR)")
     defaults = [(name, value) for name, values in DEFAULT_LISTS.items() for value in values]
-    insert_rows(con, "INSERT INTO list_values VALUES (?, ?, ?, NULL)",
+    insert_rows(con, "INSERT INTO lists VALUES (?, ?, ?)",
                 [(f, n, v) for f in staging.workbooks for n, v in defaults])
     for name in LIST_NAMES:
         con.execute(f"""
-            DELETE FROM list_values WHERE list = ? AND source_file IN (
+            DELETE FROM lists WHERE list = ? AND source_file IN (
                 SELECT DISTINCT source_file FROM raw_lists WHERE clean({name}) IS NOT NULL)""",
                     [name])
         con.execute(f"""
-            INSERT INTO list_values
-            SELECT DISTINCT source_file, ?, clean({name}), NULL FROM raw_lists
+            INSERT INTO lists SELECT DISTINCT source_file, ?, clean({name}) FROM raw_lists
             WHERE clean({name}) IS NOT NULL""", [name])
-    con.execute("""
-        INSERT INTO list_values SELECT DISTINCT '*', list, value, NULL FROM list_values""")
+    con.execute("INSERT INTO lists SELECT DISTINCT '*', list, value FROM lists")
     if not staging.workbooks:
-        insert_rows(con, "INSERT INTO list_values VALUES ('*', ?, ?, NULL)", defaults)
-    con.execute("UPDATE list_values SET norm = norm_name(value)")
+        insert_rows(con, "INSERT INTO lists VALUES ('*', ?, ?)", defaults)
+    insert_rows(con, "INSERT INTO lists VALUES ('*', 'quote_statuses', ?)",
+                [(status,) for status in QUOTE_STATUSES])
+    con.execute("""CREATE TABLE list_norm AS
+                   SELECT source_file, list, norm_name(value) AS norm, min(value) AS value
+                   FROM lists GROUP BY ALL""")
     con.execute("CREATE TABLE value_maps (tbl VARCHAR, col VARCHAR, raw VARCHAR, value VARCHAR)")
     insert_rows(con, "INSERT INTO value_maps VALUES (?, ?, ?, ?)", staging.value_maps)
+    con.execute("""CREATE TABLE value_norm AS SELECT tbl, col, norm_name(raw) AS norm,
+                   min(value) AS value FROM value_maps GROUP BY ALL""")
 
 
-def _list_lookup(alias: str, column: str, list_name: str, file_expr: str) -> str:
-    """SQL: the list value that ``column`` maps to (exact, else after normalising), or NULL."""
-    return f"""(SELECT lv.value FROM list_values lv
-               WHERE lv.source_file = {file_expr} AND lv.list = '{list_name}'
-                 AND lv.norm = norm_name({alias}.{column})
-               ORDER BY lv.value = {alias}.{column} DESC LIMIT 1)"""
+@dataclass(frozen=True)
+class ListedColumn:
+    """A raw column checked against a list: ``<column>_val`` (cleaned, after mapping.toml's
+    value map for ERP tables), ``<column>_list`` (the list value it matches after
+    normalising, or NULL) and ``<column>_exact`` (written exactly as that list value)."""
+
+    column: str
+    list_name: str
+    header: str | None = None  # the mapping.toml column whose value map applies (ERP tables)
 
 
-def _mapped(table: str, column: str, header: str) -> str:
-    """SQL: an ERP cell after mapping.toml's value map (compared after normalising)."""
-    return f"""coalesce((SELECT vm.value FROM value_maps vm
-               WHERE vm.tbl = '{table}' AND vm.col = '{header}'
-                 AND norm_name(vm.raw) = norm_name(r.{column}) LIMIT 1), clean(r.{column}))"""
+def _prepare(con: duckdb.DuckDBPyConnection, table: str, listed: tuple[ListedColumn, ...],
+             per_file: bool) -> None:
+    """``prep_<table>``: the raw rows plus, per listed column, its value, list match and
+    exactness, by joins (no per-row subqueries)."""
+    selects, joins = ["r.*"], []
+    for n, col in enumerate(listed):
+        written = f"r.{col.column}"  # as typed; after mapping.toml's value map for ERP tables
+        if col.header:
+            joins.append(f"""LEFT JOIN value_norm vm{n} ON vm{n}.tbl = '{table}'
+                             AND vm{n}.col = '{col.header}'
+                             AND vm{n}.norm = norm_name(r.{col.column})""")
+            written = f"coalesce(vm{n}.value, r.{col.column})"
+        file_expr = "r.source_file" if per_file else "'*'"
+        joins.append(f"""LEFT JOIN list_norm ln{n} ON ln{n}.source_file = {file_expr}
+                         AND ln{n}.list = '{col.list_name}' AND ln{n}.norm = norm_name({written})""")
+        selects += [f"clean({written}) AS {col.column}_val", f"ln{n}.value AS {col.column}_list",
+                    f"coalesce(ln{n}.value = {written}, false) AS {col.column}_exact"]
+    con.execute(f"CREATE TABLE prep_{table} AS SELECT {', '.join(selects)} "
+                f"FROM raw_{table} r {' '.join(joins)} ORDER BY r.row_id")
+
+
+PREPARED: dict[str, tuple[tuple[ListedColumn, ...], bool]] = {
+    "staff": ((ListedColumn("division", "divisions"),), True),
+    "accounts": ((ListedColumn("division", "divisions"),
+                  ListedColumn("account_type", "account_types")), True),
+    "interactions": ((ListedColumn("division", "divisions"), ListedColumn("channel", "channels"),
+                      ListedColumn("interaction_type", "interaction_types")), True),
+    "erp_customers": ((ListedColumn("division", "divisions", "Division"),), False),
+    "erp_sales": ((ListedColumn("division", "divisions", "Division"),), False),
+    "erp_quotes": ((ListedColumn("division", "divisions", "Division"),
+                    ListedColumn("status", "quote_statuses", "Status")), False),
+    "reviews": ((ListedColumn("division", "divisions"),), False),
+    "survey": ((ListedColumn("division", "divisions"),), False),
+}
 
 
 def _people(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
@@ -115,60 +153,60 @@ def _people(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
         CREATE TABLE staff AS
         SELECT row_id, source_file, source_sheet, source_row,
                clean(name) AS name, norm_name(name) AS name_norm,
-               """ + _list_lookup("r", "division", "divisions", "r.source_file") + """ AS division,
+               coalesce(division_list, division_val) AS division,
                clean(role) AS role, parse_bool(customer_facing) AS customer_facing,
                CAST(parse_ts(start_date, $mdy) AS DATE) AS start_date,
                CAST(parse_ts(leave_date, $mdy) AS DATE) AS leave_date
-        FROM raw_staff r WHERE clean(name) IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY norm_name(name) ORDER BY row_id) = 1""",
-                {"mdy": mdy})
+        FROM prep_staff WHERE clean(name) IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY norm_name(name) ORDER BY row_id) = 1
+        ORDER BY row_id""", {"mdy": mdy})
     con.execute("""
         CREATE TABLE accounts AS
-        SELECT row_id, source_file, source_sheet, source_row,
-               parse_id(account_id) AS account_id, clean(company_name) AS company_name,
-               """ + _list_lookup("r", "division", "divisions", "r.source_file") + """ AS division,
-               coalesce(""" + _list_lookup("r", "account_type", "account_types", "r.source_file")
-                + """, clean(account_type), 'Customer') AS account_type,
-               clean(industry) AS industry, clean(address) AS address,
-               clean(main_phone) AS main_phone, parse_id(erp_customer_id) AS erp_customer_id,
-               coalesce((SELECT s.name FROM staff s WHERE s.name_norm = norm_name(r.account_owner)),
-                        clean(account_owner)) AS account_owner
-        FROM raw_accounts r WHERE parse_id(account_id) IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY parse_id(account_id) ORDER BY row_id) = 1""")
+        SELECT r.row_id, r.source_file, r.source_sheet, r.source_row,
+               parse_id(r.account_id) AS account_id, clean(r.company_name) AS company_name,
+               coalesce(r.division_list, r.division_val) AS division,
+               coalesce(r.account_type_list, r.account_type_val, 'Customer') AS account_type,
+               clean(r.industry) AS industry, clean(r.address) AS address,
+               clean(r.main_phone) AS main_phone, parse_id(r.erp_customer_id) AS erp_customer_id,
+               coalesce(s.name, clean(r.account_owner)) AS account_owner,
+               s.name IS NOT NULL AS owner_on_roster
+        FROM prep_accounts r LEFT JOIN staff s ON s.name_norm = norm_name(r.account_owner)
+        WHERE parse_id(r.account_id) IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY parse_id(r.account_id) ORDER BY r.row_id) = 1
+        ORDER BY r.row_id""")
     con.execute("""
         CREATE TABLE contacts AS
         SELECT row_id, source_file, source_sheet, source_row,
                parse_id(contact_id) AS contact_id, clean(full_name) AS full_name,
                clean(job_title) AS job_title, clean(email) AS email, clean(mobile) AS mobile,
                parse_id(account_id) AS account_id
-        FROM raw_contacts r WHERE parse_id(contact_id) IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY parse_id(contact_id) ORDER BY row_id) = 1""")
+        FROM raw_contacts WHERE parse_id(contact_id) IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY parse_id(contact_id) ORDER BY row_id) = 1
+        ORDER BY row_id""")
 
 
 def _interactions(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
-    con.execute("""
+    """Interactions: Forms columns stand in for Interaction ID (``F-<Id>``) and Logged By; the
+    account is the row's own, else the contact's; the division the row's own list value,
+    else the account's; list values are mapped, unmappable channels and types kept as written."""
+    con.execute(f"""
         CREATE TABLE interactions AS
         WITH base AS (
           SELECT r.*,
-                 coalesce(parse_id(r.interaction_id),
-                          'F-' || parse_id(r.forms_id)) AS iid,
+                 coalesce(parse_id(r.interaction_id), 'F-' || parse_id(r.forms_id)) AS iid,
                  parse_id(r.contact_id) AS cid, parse_id(r.account_id) AS aid,
-                 coalesce(clean(r.logged_by), clean(r.forms_name)) AS logger,
-                 """ + _list_lookup("r", "division", "divisions", "r.source_file") + """ AS div_mapped,
-                 """ + _list_lookup("r", "channel", "channels", "r.source_file") + """ AS ch_mapped,
-                 """ + _list_lookup("r", "interaction_type", "interaction_types", "r.source_file")
-                 + """ AS type_mapped
-          FROM raw_interactions r)
+                 coalesce(clean(r.logged_by), clean(r.forms_name)) AS logger
+          FROM prep_interactions r)
         SELECT b.row_id, b.source_file, b.source_sheet, b.source_row,
                b.iid AS interaction_id,
                parse_ts(b.date, $mdy) AS date,
                b.cid AS contact_id,
                coalesce(b.aid, c.account_id) AS account_id,
-               coalesce(b.div_mapped, a.division) AS division,
-               coalesce(b.ch_mapped, clean(b.channel)) AS channel,
-               coalesce(b.type_mapped, clean(b.interaction_type)) AS interaction_type,
+               coalesce(b.division_list, a.division) AS division,
+               coalesce(b.channel_list, b.channel_val) AS channel,
+               coalesce(b.interaction_type_list, b.interaction_type_val) AS interaction_type,
                clean(b.notes) AS notes, clean(b.next_action) AS next_action,
-               lower(clean(b.next_action)) IN ('no further action', 'none', 'n/a') AS closes,
+               coalesce(lower(clean(b.next_action)) IN {CLOSING_SQL}, false) AS closes,
                parse_ts(b.due_date, $mdy) AS due_date,
                coalesce(s.name, b.logger) AS logged_by,
                s.name IS NOT NULL AS logged_by_on_roster,
@@ -182,34 +220,30 @@ def _interactions(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
 
 
 def _erp(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
-    div = _list_lookup("m", "division_mapped", "divisions", "'*'")
     con.execute("""
         CREATE TABLE erp_customers AS
-        WITH m AS (SELECT r.*, """ + _mapped("erp_customers", "division", "Division")
-                + """ AS division_mapped FROM raw_erp_customers r)
         SELECT row_id, source_file, source_sheet, source_row,
                parse_id(erp_customer_id) AS erp_customer_id, clean(customer_name) AS customer_name,
-               """ + div + """ AS division,
+               coalesce(division_list, division_val) AS division,
                CAST(parse_ts(created_date, $mdy) AS DATE) AS created_date
-        FROM m WHERE parse_id(erp_customer_id) IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY parse_id(erp_customer_id) ORDER BY row_id) = 1""",
-                {"mdy": mdy})
+        FROM prep_erp_customers WHERE parse_id(erp_customer_id) IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY parse_id(erp_customer_id) ORDER BY row_id) = 1
+        ORDER BY row_id""", {"mdy": mdy})
     # Line-level sales: rows sharing a Document ID are one document (amounts summed, earliest
     # date kept); with no Amount but Quantity and Unit Price, a line's amount is their product.
     con.execute("""
         CREATE TABLE erp_sales AS
         WITH m AS (
-          SELECT r.*, """ + _mapped("erp_sales", "division", "Division") + """ AS division_mapped,
-                 coalesce(parse_amount(r.amount),
-                          parse_amount(r.quantity) * parse_amount(r.unit_price)) AS line_amount
-          FROM raw_erp_sales r WHERE parse_id(r.document_id) IS NOT NULL),
+          SELECT r.*, coalesce(parse_amount(r.amount),
+                               parse_amount(r.quantity) * parse_amount(r.unit_price)) AS line_amount
+          FROM prep_erp_sales r WHERE parse_id(r.document_id) IS NOT NULL),
         docs AS (
           SELECT min(row_id) AS row_id, arg_min(source_file, row_id) AS source_file,
                  arg_min(source_sheet, row_id) AS source_sheet, min(source_row) AS source_row,
                  parse_id(document_id) AS document_id,
                  CAST(min(parse_ts(date, $mdy)) AS DATE) AS date,
                  arg_min(parse_id(erp_customer_id), row_id) AS erp_customer_id,
-                 arg_min(""" + div + """, row_id) AS division,
+                 arg_min(coalesce(division_list, division_val), row_id) AS division,
                  arg_min(clean(salesperson), row_id) AS salesperson,
                  CASE WHEN count(line_amount) > 0 THEN sum(line_amount) END AS amount,
                  arg_min(parse_id(quote_id), row_id) AS quote_id,
@@ -220,26 +254,24 @@ def _erp(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
         ORDER BY d.row_id""", {"mdy": mdy})
     con.execute("""
         CREATE TABLE erp_quotes AS
-        WITH m AS (
-          SELECT r.*, """ + _mapped("erp_quotes", "division", "Division") + """ AS division_mapped,
-                 """ + _mapped("erp_quotes", "status", "Status") + """ AS status_mapped
-          FROM raw_erp_quotes r)
         SELECT m.row_id, m.source_file, m.source_sheet, m.source_row,
                parse_id(m.quote_id) AS quote_id,
                CAST(parse_ts(m.date, $mdy) AS DATE) AS date,
                parse_id(m.erp_customer_id) AS erp_customer_id,
-               coalesce(""" + div + """, c.division) AS division,
+               coalesce(m.division_list, m.division_val, c.division) AS division,
                clean(m.salesperson) AS salesperson, parse_amount(m.amount) AS amount,
-               CASE lower(m.status_mapped) WHEN 'open' THEN 'Open' WHEN 'won' THEN 'Won'
-                    WHEN 'lost' THEN 'Lost' END AS status,
+               m.status_list AS status,
                CAST(parse_ts(m.closed_date, $mdy) AS DATE) AS closed_date
-        FROM m LEFT JOIN erp_customers c ON c.erp_customer_id = parse_id(m.erp_customer_id)
+        FROM prep_erp_quotes m
+        LEFT JOIN erp_customers c ON c.erp_customer_id = parse_id(m.erp_customer_id)
         WHERE parse_id(m.quote_id) IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY parse_id(m.quote_id) ORDER BY m.row_id) = 1""",
-                {"mdy": mdy})
+        QUALIFY row_number() OVER (PARTITION BY parse_id(m.quote_id) ORDER BY m.row_id) = 1
+        ORDER BY m.row_id""", {"mdy": mdy})
 
 
 def _side_files(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
+    """Reviews and survey answers; a Division that is no list value leaves the row without
+    a division (it then counts nowhere, and is a finding)."""
     for table, extra in (("reviews", "clean(platform) AS platform, parse_rating(rating) AS rating"),
                          ("survey", "parse_rating(ease_of_use) AS ease_of_use, "
                                     "parse_rating(value) AS value, clean(comments) AS comments")):
@@ -247,8 +279,8 @@ def _side_files(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
             CREATE TABLE {table} AS
             SELECT row_id, source_file, source_sheet, source_row,
                    CAST(parse_ts(date, $mdy) AS DATE) AS date,
-                   {_list_lookup('r', 'division', 'divisions', "'*'")} AS division, {extra}
-            FROM raw_{table} r""", {"mdy": mdy})
+                   division_list AS division, {extra}
+            FROM prep_{table} ORDER BY row_id""", {"mdy": mdy})
 
 
 def create_tables(con: duckdb.DuckDBPyConnection, staging: Staging, date_order: str) -> None:
@@ -257,6 +289,8 @@ def create_tables(con: duckdb.DuckDBPyConnection, staging: Staging, date_order: 
     create_macros(con)
     _stage(con, staging)
     _lists(con, staging)
+    for table, (listed, per_file) in PREPARED.items():
+        _prepare(con, table, listed, per_file)
     _people(con, mdy)
     _interactions(con, mdy)
     _erp(con, mdy)
@@ -264,7 +298,8 @@ def create_tables(con: duckdb.DuckDBPyConnection, staging: Staging, date_order: 
 
 
 def create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
-    """The ``files``, ``load_problems``, ``findings`` and ``load_info`` tables."""
+    """The ``files``, ``load_problems``, ``findings``, ``load_info`` and ``formula_gaps``
+    tables."""
     con.execute("""CREATE TABLE files (file VARCHAR, kind VARCHAR, size_bytes BIGINT,
                    modified_at TIMESTAMP, status VARCHAR, seconds DOUBLE, message VARCHAR,
                    sheets MAP(VARCHAR, BIGINT))""")
@@ -273,3 +308,11 @@ def create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
                    "column" VARCHAR, value VARCHAR, code VARCHAR, severity VARCHAR,
                    message VARCHAR, "table" VARCHAR, row_id BIGINT)""")
     con.execute("""CREATE TABLE load_info (key VARCHAR, value VARCHAR)""")
+    con.execute("""CREATE TABLE formula_gaps (file VARCHAR, sheet VARCHAR, excel_row INTEGER,
+                   "column" VARCHAR, formula VARCHAR)""")
+
+
+def drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the ``prep_*`` tables once the findings are computed (they are build scratch)."""
+    for table in PREPARED:
+        con.execute(f"DROP TABLE IF EXISTS prep_{table}")

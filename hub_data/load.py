@@ -8,6 +8,7 @@ files still load. Only an unusable folder raises :class:`HubDataError`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -16,21 +17,24 @@ from typing import Callable
 
 import duckdb
 
-from hub_data.contract import ERP_TABLES, SIDE_FILES
-from hub_data.database import Staging, create_bookkeeping, create_tables, insert_rows
+from hub_data.contract import ERP_TABLES, SIDE_FILES, SheetSpec
+from hub_data.database import (STAGED_SPECS, Staging, create_bookkeeping, create_tables,
+                               drop_work_tables, insert_rows)
 from hub_data.erp import (MAPPING_FILE, Mapping, find_table_file, read_mapping, read_table_file,
                           with_mapping)
 from hub_data.errors import HubDataError
 from hub_data.settings import SETTINGS_FILE, Settings, unknown_divisions
 from hub_data.sniff import sniff
 from hub_data.validate import compute_findings
-from hub_data.workbook import Problem, SheetRead, read_workbook
+from hub_data.parts import FileRead, PartCache
+from hub_data.workbook import FormulaGap, Problem, read_workbook
 
 ERP_DIR = "erp"
 WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm")
 # Spreadsheet-like files that are not readable Hub workbooks: they get a message, not silence.
 SPREADSHEET_LIKE = (".xls", ".xlsb", ".ods", ".csv", ".numbers")
 SIDE_STEMS = {spec.name: spec for spec in SIDE_FILES}
+STAGED_BY_TABLE = {spec.table: spec for spec in STAGED_SPECS}
 
 Progress = Callable[[float, str], None]
 
@@ -77,6 +81,27 @@ def _record(path: Path, folder: Path, kind: str) -> FileRecord:
     return FileRecord(path.relative_to(folder).as_posix(), kind, size, modified)
 
 
+def _read_workbook(path: Path) -> FileRead:
+    """Sniff, then read one Hub workbook into a FileRead (problems instead of exceptions)."""
+    verdict = sniff(path)
+    if not verdict.ok:
+        return FileRead(verdict.kind, problems=[Problem(verdict.code or "NOT_A_WORKBOOK",
+                                                        verdict.message)])
+    read = read_workbook(path)
+    return FileRead("hub workbook", read.sheet_rows, read.problems,
+                    [(s.spec.table, s.sheet, s.table) for s in read.sheets.values()],
+                    read.formula_gaps)
+
+
+def _read_table(path: Path, spec: SheetSpec, kind: str) -> FileRead:
+    """Read one ERP table, reviews or survey file into a FileRead."""
+    read = read_table_file(path, spec)
+    if isinstance(read, Problem):
+        return FileRead(kind, problems=[read])
+    return FileRead(kind, {read.sheet: read.table.num_rows}, [],
+                    [(spec.table, read.sheet, read.table)])
+
+
 class _Build:
     """The state of one build: staging tables, file records and problems, in order."""
 
@@ -87,49 +112,60 @@ class _Build:
         self.staging = Staging()
         self.records: list[FileRecord] = []
         self.problems: list[tuple[str, str, str]] = []
+        self.formula_gaps: list[tuple[str, FormulaGap]] = []
         self.mapping = Mapping()
+        self.parts = PartCache(settings.state_dir)
 
-    def fail(self, record: FileRecord, problem: Problem) -> None:
-        record.status = "failed"
-        record.message = problem.message if not record.message else record.message
-        self.problems.append((record.file, problem.code, problem.message))
+    def load_file(self, path: Path, order: int, kind: str,
+                  reader: Callable[[], FileRead], extra: str = "") -> None:
+        """Read ``path`` (or take its cached read), record it, stage its rows.
 
-    def add_sheet(self, read: SheetRead, record: FileRecord, order: int) -> None:
-        self.staging.add(read.spec, read.table, record.file, read.sheet, order)
-
-    def workbook(self, path: Path, order: int) -> None:
-        record = _record(path, self.folder, "hub workbook")
-        self.records.append(record)
-        started = time.perf_counter()
-        verdict = sniff(path)
-        if not verdict.ok:
-            record.kind = verdict.kind
-            self.fail(record, Problem(verdict.code or "NOT_A_WORKBOOK", verdict.message))
-        else:
-            read = read_workbook(path)
-            record.sheets = read.sheet_rows
-            for problem in read.problems:
-                self.fail(record, problem)
-            if not read.failed:
-                self.staging.workbooks.append(record.file)
-                for sheet in read.sheets.values():
-                    self.add_sheet(sheet, record, order)
-        record.seconds = time.perf_counter() - started
-
-    def table_file(self, path: Path, spec_name: str, order: int, kind: str) -> None:
+        A file that cannot be read now but was read well before keeps its last good rows:
+        its problem is reported and its message says which version is shown.
+        """
         record = _record(path, self.folder, kind)
         self.records.append(record)
         started = time.perf_counter()
-        spec = SIDE_STEMS.get(spec_name) or next(s for s in ERP_TABLES if s.name == spec_name)
-        if kind == "erp table":
-            spec = with_mapping(spec, self.mapping.headers.get(spec.name, {}))
-        read = read_table_file(path, spec)
-        if isinstance(read, Problem):
-            self.fail(record, read)
-        else:
-            record.sheets = {read.sheet: read.table.num_rows}
-            self.add_sheet(read, record, order)
+        try:
+            key = self.parts.key(path, record.file, extra)
+        except OSError:
+            key = None
+        read = self.parts.get(key) if key else None
+        if read is None:
+            read = reader()
+            if key and read.ok:
+                self.parts.put(key, read)
         record.seconds = time.perf_counter() - started
+        record.kind = read.kind
+        if read.ok and key:
+            self.parts.remember_good(record.file, key, record.modified_at)
+        elif not read.ok:
+            record.status = "failed"
+            record.message = read.problems[0].message
+            self.problems += [(record.file, p.code, p.message) for p in read.problems]
+            fallback = self.parts.last_good(record.file)
+            if fallback is None:
+                return
+            read = fallback.read
+            record.message += (" Until then the dashboard shows the last good version"
+                               + (f" (saved {fallback.modified_at:%d %b %Y %H:%M})."
+                                  if fallback.modified_at else "."))
+        record.sheets = read.sheets
+        if kind == "hub workbook":
+            self.staging.workbooks.append(record.file)
+        for table, sheet, rows in read.tables:
+            self.staging.add(STAGED_BY_TABLE[table], rows, record.file, sheet, order)
+        self.formula_gaps += [(record.file, gap) for gap in read.formula_gaps]
+
+    def workbook(self, path: Path, order: int) -> None:
+        self.load_file(path, order, "hub workbook", lambda: _read_workbook(path))
+
+    def table_file(self, path: Path, spec_name: str, order: int, kind: str) -> None:
+        spec = SIDE_STEMS.get(spec_name) or next(s for s in ERP_TABLES if s.name == spec_name)
+        renames = self.mapping.headers.get(spec.name, {}) if kind == "erp table" else {}
+        shaped = with_mapping(spec, renames)
+        self.load_file(path, order, kind, lambda: _read_table(path, shaped, kind),
+                       extra=json.dumps(sorted(renames.items())))
 
     def erp(self, order: int) -> None:
         erp_dir = next((p for p in self.folder.iterdir()
@@ -171,9 +207,12 @@ class _Build:
 def _write(con: duckdb.DuckDBPyConnection, build: _Build, settings: Settings) -> None:
     create_tables(con, build.staging, settings.date_order)
     create_bookkeeping(con)
+    insert_rows(con, "INSERT INTO formula_gaps VALUES (?, ?, ?, ?, ?)",
+                [(file, g.sheet, g.row, g.column, g.formula) for file, g in build.formula_gaps])
     compute_findings(con, settings.date_order)
+    drop_work_tables(con)
     known = tuple(r[0] for r in con.execute(
-        "SELECT DISTINCT value FROM list_values WHERE source_file = '*' AND list = 'divisions'"
+        "SELECT DISTINCT value FROM lists WHERE source_file = '*' AND list = 'divisions'"
     ).fetchall())
     for problem in (*settings.problems, *unknown_divisions(settings, known)):
         build.problems.append((SETTINGS_FILE, "BAD_SETTINGS",
@@ -223,5 +262,6 @@ def build_snapshot(settings: Settings, target: Path, progress: Progress | None =
         raise HubDataError(f"The dashboard could not write its cache in {target.parent} "
                            f"({exc.strerror or exc}). Free some disk space or set "
                            "HUB_STATE_DIR to a writable folder.") from exc
+    build.parts.prune()
     progress(1.0, "Loaded")
     return seconds

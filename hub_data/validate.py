@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import duckdb
 
 from hub_data.contract import FINDING_SEVERITY
+from hub_data.database import PREPARED
 
 EMAIL_OK = r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 PHONE_DIGITS = r"^\d{7,15}$"
@@ -39,6 +40,15 @@ def _q(text: str) -> str:
 
 def _blank(expr: str) -> str:
     return f"clean({expr}) IS NULL"
+
+
+def _off_list(table: str, column: str, header: str) -> Check:
+    """OFF_LIST: a listed value outside Interactions not written exactly as a list value."""
+    return Check(table, header, f"r.{column}", "OFF_LIST",
+                 f"NOT {_blank('r.' + column)} AND NOT r.{column}_exact",
+                 f"CASE WHEN r.{column}_list IS NULL THEN 'not in the {header} list"
+                 + (": map it in erp/mapping.toml or correct it" if table.startswith("erp") else "")
+                 + f"' ELSE 'write it exactly as the list does: ' || r.{column}_list END")
 
 
 def _checks_interactions() -> list[Check]:
@@ -72,17 +82,16 @@ def _checks_interactions() -> list[Check]:
               "CASE WHEN t.due_date IS NULL THEN 'not a date: use a real Excel date or DD/MM/YYYY' "
               "ELSE 'the due date is before the interaction Date: correct one of them' END"),
         *[Check(t, header, f"r.{col}", "NONSTANDARD_VALUE",
-                f"{_blank('r.' + col)} OR {lookup} IS NULL OR {lookup} <> r.{col}",
+                f"{_blank('r.' + col)} OR NOT r.{col}_exact",
                 f"CASE WHEN {_blank('r.' + col)} THEN '{header} is blank: pick it from the list' "
-                f"WHEN {lookup} IS NULL THEN 'not in the {header} list: pick a list value' "
-                f"ELSE 'write it exactly as the list does: ' || {lookup} END")
-          for header, col, lookup in (("Channel", "channel", "ch_list"),
-                                      ("Interaction Type", "interaction_type", "type_list"))],
+                f"WHEN r.{col}_list IS NULL THEN 'not in the {header} list: pick a list value' "
+                f"ELSE 'write it exactly as the list does: ' || r.{col}_list END")
+          for header, col in (("Channel", "channel"), ("Interaction Type", "interaction_type"))],
         Check(t, "Division", "r.division", "NONSTANDARD_VALUE",
-              f"NOT {_blank('r.division')} AND (div_list IS NULL OR div_list <> r.division)",
-              "CASE WHEN div_list IS NULL THEN 'not in the Divisions list: pick a list value "
-              "or leave blank for the account''s division' "
-              "ELSE 'write it exactly as the list does: ' || div_list END"),
+              f"NOT {_blank('r.division')} AND NOT r.division_exact",
+              "CASE WHEN r.division_list IS NULL THEN 'not in the Divisions list: pick a list "
+              "value or leave blank for the account''s division' "
+              "ELSE 'write it exactly as the list does: ' || r.division_list END"),
         Check(t, "Logged By", "coalesce(r.logged_by, r.forms_name)", "UNKNOWN_STAFF",
               "NOT t.logged_by_on_roster",
               "CASE WHEN clean(coalesce(r.logged_by, r.forms_name)) IS NULL "
@@ -90,7 +99,7 @@ def _checks_interactions() -> list[Check]:
               "ELSE 'not on the Staff roster: spell the name as the roster does, or add the "
               "person to Staff' END"),
         Check(t, "Logged By", "coalesce(r.logged_by, r.forms_name)", "STAFF_NAME_VARIANT",
-              "t.logged_by_on_roster AND squash(coalesce(r.logged_by, r.forms_name)) <> t.logged_by",
+              "t.logged_by_on_roster AND coalesce(r.logged_by, r.forms_name) <> t.logged_by",
               "'counted as ' || t.logged_by || '; write the name exactly as the roster does'"),
         Check(t, "Account ID", "r.account_id", "ACCOUNT_MISMATCH",
               "parse_id(r.account_id) IS NOT NULL AND c.account_id IS NOT NULL "
@@ -135,17 +144,10 @@ def _checks_people() -> list[Check]:
         for column, header in columns:
             checks.append(Check(table, header, f"r.{column}", "MISSING_REQUIRED",
                                 _blank(f"r.{column}"), _q(f"{header} is blank: fill it in.")))
-    for table, column, header, list_name in (
-            ("accounts", "division", "Division", "divisions"),
-            ("accounts", "account_type", "Account Type", "account_types"),
-            ("staff", "division", "Division", "divisions")):
-        lookup = (f"(SELECT lv.value FROM list_values lv WHERE lv.source_file = r.source_file "
-                  f"AND lv.list = '{list_name}' AND lv.norm = norm_name(r.{column}) LIMIT 1)")
-        checks.append(Check(
-            table, header, f"r.{column}", "OFF_LIST",
-            f"NOT {_blank('r.' + column)} AND coalesce({lookup} <> r.{column}, true)",
-            f"CASE WHEN {lookup} IS NULL THEN 'not in the {header} list' "
-            f"ELSE 'write it exactly as the list does: ' || {lookup} END"))
+    for table, column, header in (("accounts", "division", "Division"),
+                                  ("accounts", "account_type", "Account Type"),
+                                  ("staff", "division", "Division")):
+        checks.append(_off_list(table, column, header))
     checks += [
         Check("contacts", "Associated Account ID", "r.account_id", "UNKNOWN_ACCOUNT",
               "t.account_id IS NOT NULL AND t.account_id NOT IN (SELECT account_id FROM accounts)",
@@ -161,7 +163,7 @@ def _checks_people() -> list[Check]:
           for table, column, header in (("contacts", "mobile", "Mobile Number"),
                                         ("accounts", "main_phone", "Main Phone Number"))],
         Check("accounts", "Account Owner", "r.account_owner", "STAFF_NAME_VARIANT",
-              "t.account_owner IN (SELECT name FROM staff) AND squash(r.account_owner) <> t.account_owner",
+              "t.owner_on_roster AND r.account_owner <> t.account_owner",
               "'counted as ' || t.account_owner || '; write the name exactly as the roster does'"),
         Check("staff", "Customer Facing", "r.customer_facing", "BAD_BOOL",
               f"NOT {_blank('r.customer_facing')} AND parse_bool(r.customer_facing) IS NULL",
@@ -207,9 +209,7 @@ def _checks_erp() -> list[Check]:
         ]
     checks.append(Check(
         "erp_quotes", "Status", "r.status", "BAD_VALUE",
-        "NOT " + _blank("r.status") + " AND lower(coalesce((SELECT vm.value FROM value_maps vm "
-        "WHERE vm.tbl = 'erp_quotes' AND vm.col = 'Status' AND norm_name(vm.raw) = "
-        "norm_name(r.status) LIMIT 1), clean(r.status))) NOT IN ('open', 'won', 'lost')",
+        f"NOT {_blank('r.status')} AND r.status_list IS NULL",
         _q("Status must be Open, Won or Lost: map this value in erp/mapping.toml "
            "([quotes.values.Status]).")))
     for table in ("reviews", "survey"):
@@ -223,16 +223,7 @@ def _checks_erp() -> list[Check]:
                             f"NOT {_blank('r.date')} AND parse_ts(r.date, $mdy) IS NULL",
                             _q("not a date: use YYYY-MM-DD or DD/MM/YYYY.")))
     for table in ("erp_customers", "erp_sales", "erp_quotes", "reviews", "survey"):
-        mapped = (f"coalesce((SELECT vm.value FROM value_maps vm WHERE vm.tbl = '{table}' AND "
-                  "vm.col = 'Division' AND norm_name(vm.raw) = norm_name(r.division) LIMIT 1), "
-                  "clean(r.division))")
-        lookup = (f"(SELECT lv.value FROM list_values lv WHERE lv.source_file = '*' AND "
-                  f"lv.list = 'divisions' AND lv.norm = norm_name({mapped}) LIMIT 1)")
-        checks.append(Check(table, "Division", "r.division", "OFF_LIST",
-                            f"NOT {_blank('r.division')} AND coalesce({lookup} <> {mapped}, true)",
-                            f"CASE WHEN {lookup} IS NULL THEN 'not a division of the Divisions "
-                            f"list: map it in erp/mapping.toml or correct it' "
-                            f"ELSE 'write it exactly as the list does: ' || {lookup} END"))
+        checks.append(_off_list(table, "division", "Division"))
     return checks
 
 
@@ -264,26 +255,16 @@ def _interaction_context(con: duckdb.DuckDBPyConnection) -> None:
                CASE WHEN coalesce(bi.dup, false) THEN bi.first_row ELSE bc.first_row END AS first_row,
                CASE WHEN coalesce(bi.dup, false) THEN bi.first_file ELSE bc.first_file END AS first_file
         FROM keyed k LEFT JOIN by_id bi USING (row_id) LEFT JOIN by_content bc USING (row_id)""")
-    lookups = []
-    for alias, column, list_name in (("ch_list", "channel", "channels"),
-                                     ("type_list", "interaction_type", "interaction_types"),
-                                     ("div_list", "division", "divisions")):
-        lookups.append(f"""(SELECT lv.value FROM list_values lv
-            WHERE lv.source_file = r.source_file AND lv.list = '{list_name}'
-              AND lv.norm = norm_name(r.{column})
-            ORDER BY lv.value = r.{column} DESC LIMIT 1) AS {alias}""")
-    con.execute(f"""CREATE TEMP TABLE interaction_lists AS
-                    SELECT r.row_id, {', '.join(lookups)} FROM raw_interactions r""")
 
 
 def _source(table: str) -> str:
+    """The rows a check reads: raw (or prepared) cells as ``r``, typed values as ``t``."""
+    raw = f"prep_{table}" if table in PREPARED else f"raw_{table}"
     if table == "interactions":
-        return ("raw_interactions r JOIN interactions t USING (row_id) "
-                "JOIN interaction_dups d USING (row_id) JOIN interaction_lists l USING (row_id) "
+        return (f"{raw} r JOIN interactions t USING (row_id) "
+                "JOIN interaction_dups d USING (row_id) "
                 "LEFT JOIN contacts c ON c.contact_id = t.contact_id")
-    if table == "erp_sales":  # documents may span several lines: the raw line is the source
-        return "raw_erp_sales r LEFT JOIN erp_sales t USING (row_id)"
-    return f"raw_{table} r LEFT JOIN {table} t USING (row_id)"
+    return f"{raw} r LEFT JOIN {table} t USING (row_id)"
 
 
 def compute_findings(con: duckdb.DuckDBPyConnection, date_order: str) -> None:
@@ -302,4 +283,20 @@ def compute_findings(con: duckdb.DuckDBPyConnection, date_order: str) -> None:
         params = {"mdy": mdy} if "$mdy" in sql else None
         con.execute(sql, params)
     con.execute("DROP TABLE interaction_dups")
-    con.execute("DROP TABLE interaction_lists")
+    _formula_findings(con)
+
+
+def _formula_findings(con: duckdb.DuckDBPyConnection) -> None:
+    """FORMULA_NO_VALUE: one warning per formula cell saved without its value."""
+    sources = " UNION ALL ".join(
+        f"SELECT '{table}' AS tbl, row_id, source_file, source_sheet, source_row FROM raw_{table}"
+        for table in ("accounts", "contacts", "interactions", "staff"))
+    con.execute(f"""
+        INSERT INTO findings
+        SELECT g.file, g.sheet, g.excel_row, g."column", g.formula, 'FORMULA_NO_VALUE',
+               'warning', 'a formula without a saved value (the file was written by a program, '
+               || 'not saved by Excel): open it in Excel and save it, so the results are stored',
+               r.tbl, r.row_id
+        FROM formula_gaps g LEFT JOIN ({sources}) r
+          ON r.source_file = g.file AND r.source_sheet = g.sheet AND r.source_row = g.excel_row
+        ORDER BY g.file, g.sheet, g.excel_row""")

@@ -8,6 +8,10 @@ looked for in the first rows, so a title block above the table is not taken as t
 """
 from __future__ import annotations
 
+import html
+import posixpath
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,13 +36,28 @@ class Problem:
 
 @dataclass
 class SheetRead:
-    """One contract sheet as read: canonical text columns plus the Excel row number."""
+    """One contract sheet as read: canonical text columns plus the Excel row number.
+
+    ``headers_at`` maps a 0-based absolute sheet column (A = 0) to the contract header read
+    from it, so a finding about a cell (e.g. a formula without a value) can name its column.
+    """
 
     spec: SheetSpec
     sheet: str
     header_row: int
     table: pa.Table
     ignored_headers: list[str] = field(default_factory=list)
+    headers_at: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FormulaGap:
+    """A formula cell saved without its value (written by a script, never opened in Excel)."""
+
+    sheet: str
+    row: int
+    column: str
+    formula: str
 
 
 @dataclass
@@ -48,6 +67,7 @@ class WorkbookRead:
     sheets: dict[str, SheetRead] = field(default_factory=dict)
     sheet_rows: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    formula_gaps: list[FormulaGap] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -70,11 +90,13 @@ def _required_missing(spec: SheetSpec, found: set[str]) -> list[str]:
     return missing
 
 
-def shape_table(spec: SheetSpec, raw: pa.Table, first_row: int, label: str) -> SheetRead | Problem:
+def shape_table(spec: SheetSpec, raw: pa.Table, first_row: int, label: str,
+                absolute: list[int] | None = None) -> SheetRead | Problem:
     """Find the header in ``raw`` (all text, no header), map it, return canonical columns.
 
     ``first_row`` is the Excel row number of ``raw``'s first row; ``label`` names the sheet
-    in messages. A missing required column is a Problem naming the closest header found.
+    in messages; ``absolute`` gives each raw column's sheet column (A = 0) when known. A
+    missing required column is a Problem naming the closest header found.
     """
     head = raw.slice(0, HEADER_SCAN_ROWS).to_pylist()
     best_index, best = 0, {}
@@ -83,9 +105,10 @@ def shape_table(spec: SheetSpec, raw: pa.Table, first_row: int, label: str) -> S
         if len(matched) > len(best):
             best_index, best = index, matched
     headers = [_cell(v) for v in head[best_index].values()] if head else []
-    missing = _required_missing(spec, {col.column for col in best.values()})
+    used = set(best.values())
+    missing = _required_missing(spec, {col.column for col in best})
     if missing:
-        unmatched = [h for pos, h in enumerate(headers) if h and pos not in best]
+        unmatched = [h for pos, h in enumerate(headers) if h and pos not in used]
         hints = []
         for name in missing:
             near = closest(name, unmatched)
@@ -99,7 +122,7 @@ def shape_table(spec: SheetSpec, raw: pa.Table, first_row: int, label: str) -> S
                     pa.int32())
     columns: dict[str, pa.Array] = {}
     keep = None
-    for position, col in best.items():
+    for col, position in best.items():
         values = body.column(position).cast(pa.string())
         columns[col.column] = values
         filled = pc.and_(pc.is_valid(values), pc.not_equal(pc.utf8_trim_whitespace(values), ""))
@@ -111,8 +134,10 @@ def shape_table(spec: SheetSpec, raw: pa.Table, first_row: int, label: str) -> S
     table = pa.table(columns)
     if keep is not None:
         table = table.filter(keep)
-    ignored = [h for pos, h in enumerate(headers) if h and pos not in best]
-    return SheetRead(spec, label, first_row + best_index, table, ignored)
+    ignored = [h for pos, h in enumerate(headers) if h and pos not in used]
+    positions = absolute or list(range(raw.num_columns))
+    headers_at = {positions[pos]: col.name for col, pos in best.items()}
+    return SheetRead(spec, label, first_row + best_index, table, ignored, headers_at)
 
 
 def _find_sheet(spec: SheetSpec, names: list[str]) -> str | None:
@@ -123,10 +148,12 @@ def _find_sheet(spec: SheetSpec, names: list[str]) -> str | None:
     return None
 
 
-def read_raw_sheet(reader: fastexcel.ExcelReader, name: str) -> pa.Table:
-    """Every cell of sheet ``name`` as text, row 0 = Excel row 1 (leading blank rows kept)."""
+def read_raw_sheet(reader: fastexcel.ExcelReader, name: str) -> tuple[pa.Table, list[int]]:
+    """Every cell of sheet ``name`` as text, row 0 = Excel row 1 (leading blank rows kept),
+    and each column's absolute sheet column (A = 0; leading blank columns are dropped)."""
     sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-    return sheet.to_arrow()
+    absolute = [column.absolute_index for column in sheet.available_columns()]
+    return sheet.to_arrow(), absolute
 
 
 def read_workbook(path: Path) -> WorkbookRead:
@@ -155,11 +182,11 @@ def read_workbook(path: Path) -> WorkbookRead:
                     f"'{spec.name}' or add it."))
             continue
         try:
-            raw = read_raw_sheet(reader, name)
+            raw, absolute = read_raw_sheet(reader, name)
         except Exception as exc:
             result.problems.append(Problem("DAMAGED", f"sheet '{name}' cannot be read ({exc})."))
             continue
-        shaped = shape_table(spec, raw, 1, name)
+        shaped = shape_table(spec, raw, 1, name, absolute)
         if isinstance(shaped, Problem):
             result.problems.append(shaped)
             continue
@@ -167,4 +194,88 @@ def read_workbook(path: Path) -> WorkbookRead:
         result.sheet_rows[name] = shaped.table.num_rows
     for name in names:
         result.sheet_rows.setdefault(name, 0)
+    if not result.problems:
+        result.formula_gaps = formula_gaps(path, result.sheets)
     return result
+
+
+_SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_SHEET_ENTRY_REVERSED = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
+_RELATIONSHIP = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+_RELATIONSHIP_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"')
+_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
+_VALUE = re.compile(rb"<v>[^<]*</v>|<is>")
+MAX_FORMULA_GAPS = 10_000
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its XML part, from xl/workbook.xml and its relationships (small files)."""
+    workbook = archive.read("xl/workbook.xml")
+    rels = archive.read("xl/_rels/workbook.xml.rels")
+    targets = dict(_RELATIONSHIP.findall(rels)) | {
+        rid: target for target, rid in _RELATIONSHIP_REVERSED.findall(rels)}
+    entries = dict(_SHEET_ENTRY.findall(workbook)) | {
+        name: rid for rid, name in _SHEET_ENTRY_REVERSED.findall(workbook)}
+    parts = {}
+    for name, rid in entries.items():
+        target = targets.get(rid, b"").decode()
+        if target:
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            parts[html.unescape(name.decode())] = posixpath.normpath(part)
+    return parts
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for char in letters:
+        index = index * 26 + char - 64
+    return index - 1
+
+
+def _mentions_formula(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether a sheet part contains ``<f`` at all, inflating it in chunks (flat memory)."""
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(4 << 20):
+            if b"<f" in tail + chunk[:1] or b"<f" in chunk:
+                return True
+            tail = chunk[-1:]
+    return False
+
+
+def formula_gaps(path: Path, sheets: dict[str, SheetRead]) -> list[FormulaGap]:
+    """Formula cells without a saved value in the contract sheets' data rows.
+
+    calamine returns such cells as blank; this finds them so the data-quality view can say
+    "open and save the file in Excel" instead of reporting a blank. Sheets without any
+    ``<f`` are skipped after one pass of inflating.
+    """
+    gaps: list[FormulaGap] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = _sheet_parts(archive)
+            for read in sheets.values():
+                part = parts.get(read.sheet)
+                if part is None or part not in archive.NameToInfo:
+                    continue
+                if not _mentions_formula(archive, part):
+                    continue
+                xml = archive.read(part)
+                position = xml.find(b"<f")
+                while position != -1 and len(gaps) < MAX_FORMULA_GAPS:
+                    start = xml.rfind(b"<c ", 0, position)
+                    end = xml.find(b"</c>", position)
+                    if start == -1 or end == -1:
+                        break
+                    cell = xml[start:end]
+                    ref, formula = _CELL_REF.match(cell), _FORMULA.search(cell)
+                    if ref and formula and not _VALUE.search(cell):
+                        row, column = int(ref.group(2)), _column_index(ref.group(1))
+                        if row > read.header_row and column in read.headers_at:
+                            text = html.unescape((formula.group(1) or b"").decode("utf-8", "replace"))
+                            gaps.append(FormulaGap(read.sheet, row, read.headers_at[column], f"={text}"))
+                    position = xml.find(b"<f", end)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return gaps  # the sheets themselves were read: a missing part only hides this check
+    return gaps

@@ -139,3 +139,33 @@ def test_check_command_exits_2_on_an_unusable_folder(tmp_path: Path,
     from hub_data.__main__ import main
     assert main(["check", "--data", str(tmp_path / "nope")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_workbook_turned_bad_keeps_its_last_good_rows(tmp_path: Path) -> None:
+    folder = tmp_path / "hub"
+    tiny_hub(folder, interactions=[ROW])
+    assert HubLoader(folder).get().cursor().execute(
+        "SELECT count(*) FROM interactions").fetchone() == (1,)
+    (folder / "hub.xlsx").write_bytes((CORPUS / "truncated_zip.xlsx").read_bytes())  # bad sync
+    cur = HubLoader(folder).get().cursor()
+    assert cur.execute("SELECT code FROM load_problems").fetchall() == [("DAMAGED",)]
+    status, message = cur.execute("SELECT status, message FROM files").fetchone()
+    assert status == "failed" and "last good version" in message
+    assert cur.execute("SELECT interaction_id FROM interactions").fetchall() == [("INT-1",)]
+
+
+def test_a_change_to_one_workbook_rereads_only_that_one(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import hub_data.load as load
+    tiny_hub(tmp_path, interactions=[ROW], name="a.xlsx")
+    tiny_hub(tmp_path, interactions=[["INT-2", *ROW[1:]]], name="b.xlsx")
+    HubLoader(tmp_path).get()
+    reads: list[str] = []
+    original = load.read_workbook
+    monkeypatch.setattr(load, "read_workbook", lambda path: reads.append(path.name) or original(path))
+    tiny_hub(tmp_path, interactions=[["INT-3", *ROW[1:]]], name="b.xlsx")
+    cur = HubLoader(tmp_path).get().cursor()
+    assert reads == ["b.xlsx"]
+    assert cur.execute("SELECT interaction_id FROM interactions ORDER BY row_id").fetchall() == [
+        ("INT-1",), ("INT-3",)]
+
