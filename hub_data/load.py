@@ -25,6 +25,7 @@ from hub_data.erp import (MAPPING_FILE, Mapping, find_table_file, read_mapping, 
 from hub_data.errors import HubDataError
 from hub_data.settings import SETTINGS_FILE, Settings, unknown_divisions
 from hub_data.sniff import sniff
+from hub_data.store import STORE_FILE, Store
 from hub_data.validate import compute_findings
 from hub_data.parts import FileRead, PartCache
 from hub_data.workbook import FormulaGap, Problem, read_workbook
@@ -204,6 +205,21 @@ class _Build:
         self.erp(len(files))
 
 
+def _record_history(build: _Build, settings: Settings) -> None:
+    """Append this load's files to the store's load history (the CRM projection's points);
+    a store that cannot be written is reported, never a reason to fail the load."""
+    rows = [{"file": r.file, "size_bytes": r.size_bytes, "modified_at": r.modified_at,
+             "rows": sum(r.sheets.values()), "seconds": round(r.seconds, 3)}
+            for r in build.records if r.status == "loaded"]
+    if not rows:
+        return
+    try:
+        Store.for_settings(settings).append_load_history(rows)
+    except (HubDataError, ValueError) as exc:
+        build.problems.append((STORE_FILE, "UNREADABLE",
+                               f"the load history could not be recorded: {exc}"))
+
+
 def _write(con: duckdb.DuckDBPyConnection, build: _Build, settings: Settings) -> None:
     create_tables(con, build.staging, settings.date_order)
     create_bookkeeping(con)
@@ -239,6 +255,8 @@ def build_snapshot(settings: Settings, target: Path, progress: Progress | None =
     except OSError as exc:
         raise HubDataError(f"The data folder {folder} cannot be read ({exc.strerror or exc}).") from exc
     progress = build.progress
+    progress(0.85, "Recording the load history")
+    _record_history(build, settings)
     progress(0.9, "Checking every row")
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")

@@ -169,3 +169,15 @@ def test_a_change_to_one_workbook_rereads_only_that_one(tmp_path: Path,
     assert cur.execute("SELECT interaction_id FROM interactions ORDER BY row_id").fetchall() == [
         ("INT-1",), ("INT-3",)]
 
+
+
+def test_a_cold_load_appends_to_the_load_history(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from hub_data.store import Store
+    monkeypatch.setenv("HUB_STATE_DIR", str(tmp_path / "state"))
+    tiny_hub(tmp_path, interactions=[ROW])
+    hub = HubLoader(tmp_path).get()
+    HubLoader(tmp_path).get()  # warm: nothing new to record
+    history = Store(hub.settings.state_dir).read("load_history")
+    assert history[["file", "rows"]].values.tolist() == [["hub.xlsx", 2 + 2 + 1 + 2]]
+    assert history.loc[0, "size_bytes"] == (tmp_path / "hub.xlsx").stat().st_size
