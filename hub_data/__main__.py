@@ -15,9 +15,7 @@ import time
 
 from hub_data import HubDataError, build_database, load_settings
 from hub_data.contract import ENTRY_ERROR_CODES
-
-TABLES = ("accounts", "contacts", "interactions", "staff", "lists", "erp_customers", "erp_sales",
-          "erp_quotes", "reviews", "survey")
+from hub_data.database import table_counts
 
 
 def describe(data: str | None, as_of: dt.date | None) -> dict:
@@ -30,10 +28,7 @@ def describe(data: str | None, as_of: dt.date | None) -> dict:
               "message": msg or None, "drift": []}
              for f, s, sheets, sec, msg in cur.execute(
                  "SELECT file, status, sheets, seconds, message FROM files ORDER BY file").fetchall()]
-    tables = {}
-    for table in TABLES:
-        source = "raw_lists" if table == "lists" else table
-        tables[table] = cur.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+    tables = table_counts(cur)
     severity = dict(cur.execute("SELECT severity, count(*) FROM findings GROUP BY ALL").fetchall())
     by_code = dict(cur.execute("""
         SELECT f.code, count(*) FROM findings f JOIN interactions i ON i.row_id = f.row_id

@@ -316,3 +316,17 @@ def drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the ``prep_*`` tables once the findings are computed (they are build scratch)."""
     for table in PREPARED:
         con.execute(f"DROP TABLE IF EXISTS prep_{table}")
+
+
+LOADED_TABLES = ("accounts", "contacts", "interactions", "staff", "lists", "erp_customers",
+                 "erp_sales", "erp_quotes", "reviews", "survey")
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows in each loaded table: ERP sales count documents, not lines; ``lists`` counts the
+    workbooks' effective list values (not the '*' union)."""
+    counts = {}
+    for table in LOADED_TABLES:
+        where = " WHERE source_file <> '*'" if table == "lists" else ""
+        counts[table] = con.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]
+    return counts

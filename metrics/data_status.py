@@ -11,10 +11,7 @@ import duckdb
 import pandas as pd
 
 from hub_data.contract import ENTRY_ERROR_CODES
-
-LOADED_TABLES = ("accounts", "contacts", "interactions", "staff", "erp_customers", "erp_sales",
-                 "erp_quotes", "reviews", "survey")
-
+from hub_data.database import table_counts
 
 @dataclass(frozen=True)
 class LoadSummary:
@@ -66,9 +63,8 @@ def sheet_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def table_rows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rows in each loaded table (ERP sales count documents, not lines)."""
-    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in LOADED_TABLES}
+    """Rows in each loaded table, as ``python -m hub_data check`` reports them."""
+    return table_counts(con)
 
 
 def load_problems(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -44,9 +44,10 @@ def test_case_variant_maps_to_the_list_value_and_is_flagged(tmp_path: Path) -> N
 def test_valid_corpus_workbook_loads_without_findings(tmp_path: Path) -> None:
     shutil.copy(CORPUS / "valid_minimal.xlsx", tmp_path)
     cur = _load(tmp_path)
-    assert data_status.table_rows(cur) | {} == {
-        "accounts": 8, "contacts": 9, "interactions": 12, "staff": 7, "erp_customers": 0,
-        "erp_sales": 0, "erp_quotes": 0, "reviews": 0, "survey": 0}
+    assert data_status.table_rows(cur) == {
+        "accounts": 8, "contacts": 9, "interactions": 12, "staff": 7,
+        "lists": 5 + 8 + 22 + 4,  # no Lists sheet: the contract's default lists
+        "erp_customers": 0, "erp_sales": 0, "erp_quotes": 0, "reviews": 0, "survey": 0}
     assert cur.execute("SELECT count(*) FROM findings WHERE severity = 'error'").fetchone()[0] == 0
     assert cur.execute("SELECT count(*) FROM load_problems").fetchone()[0] == 0
 
@@ -181,3 +182,18 @@ def test_a_cold_load_appends_to_the_load_history(tmp_path: Path,
     history = Store(hub.settings.state_dir).read("load_history")
     assert history[["file", "rows"]].values.tolist() == [["hub.xlsx", 2 + 2 + 1 + 2]]
     assert history.loc[0, "size_bytes"] == (tmp_path / "hub.xlsx").stat().st_size
+
+
+def test_check_command_and_data_status_page_show_the_same_facts() -> None:
+    from hub_data.__main__ import describe
+    from tests.conftest import DEMO
+    report = describe(str(DEMO), None)
+    cur = build_database(DEMO).cursor()
+    summary = data_status.load_summary(cur)
+    assert report["tables"] == data_status.table_rows(cur)
+    assert (report["findings"]["errors"], report["findings"]["warnings"]) == (
+        summary.errors, summary.warnings)
+    files = data_status.file_overview(cur)
+    assert {f["file"]: f["status"] for f in report["files"]} == dict(
+        zip(files["file"], files["status"]))
+    assert len(report["load_problems"]) == summary.load_problems
