@@ -1,17 +1,19 @@
 """Create the DuckDB tables from the text tables the readers produced; owns all DDL.
 
-Two stages, both set-based SQL: ``raw_<table>`` holds every loaded row as text with its row id
-and source (file, sheet, Excel row); the typed table of the same name (accounts, contacts,
-interactions, staff, erp_customers, erp_sales, erp_quotes, reviews, survey) holds the values
-the metrics read. Row ids are the rows' positions in file-name order, then Excel row order, so
-the same files always give the same ids. Accounts, Contacts and Staff keep the first row of
-each ID (later ones are DUPLICATE_ID findings, see validate.py).
+Set-based SQL in two stages: ``raw_<table>`` is every loaded row as text with its row id and
+source (file, sheet, Excel row) — Arrow tables registered as views for the build only, never
+copied into the file; the typed table of the same name (accounts, contacts, interactions, staff,
+lists, erp_customers, erp_sales, erp_quotes, reviews, survey) holds the values the metrics read.
+Row ids are the rows' positions in file-name order, then Excel row order, so the same files
+always give the same ids. Accounts, Contacts and Staff keep the first row of each ID (later
+ones are DUPLICATE_ID findings, see validate.py); every finding carries its raw cell value.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from hub_data.contract import (ACCOUNTS, CLOSING_WORDS, CONTACTS, DEFAULT_LISTS, ERP_CUSTOMERS,
@@ -33,14 +35,21 @@ class Staging:
     parts: dict[str, list[pa.Table]] = field(default_factory=dict)
     value_maps: list[tuple[str, str, str, str]] = field(default_factory=list)
     workbooks: list[str] = field(default_factory=list)
+    raw: dict[str, pa.Table] = field(default_factory=dict)
 
     def add(self, spec: SheetSpec, table: pa.Table, file: str, sheet: str, order: int) -> None:
         """Append one sheet's rows, tagged with where they came from."""
-        n = table.num_rows
-        tagged = table.append_column("source_file", pa.array([file] * n, pa.string()))
-        tagged = tagged.append_column("source_sheet", pa.array([sheet] * n, pa.string()))
-        tagged = tagged.append_column("file_order", pa.array([order] * n, pa.int32()))
+        zeros = pa.array(np.zeros(table.num_rows, dtype=np.int32))
+        tagged = table.append_column("source_file", _constant(zeros, file))
+        tagged = tagged.append_column("source_sheet", _constant(zeros, sheet))
+        tagged = tagged.append_column("file_order", pa.array(np.full(table.num_rows, order,
+                                                                     dtype=np.int32)))
         self.parts.setdefault(spec.table, []).append(tagged)
+
+
+def _constant(zeros: pa.Array, value: str) -> pa.Array:
+    """A column holding ``value`` on every row, as a one-entry dictionary (no per-row copy)."""
+    return pa.DictionaryArray.from_arrays(zeros, pa.array([value], pa.string()))
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, sql: str, rows: list[tuple]) -> None:
@@ -50,24 +59,31 @@ def insert_rows(con: duckdb.DuckDBPyConnection, sql: str, rows: list[tuple]) -> 
 
 
 def _empty(spec: SheetSpec) -> pa.Table:
+    text = pa.dictionary(pa.int32(), pa.string())
     fields = [pa.field(col.column, pa.string()) for col in spec.columns]
-    fields += [pa.field(ROW_COLUMN, pa.int32()), pa.field("source_file", pa.string()),
-               pa.field("source_sheet", pa.string()), pa.field("file_order", pa.int32())]
+    fields += [pa.field(ROW_COLUMN, pa.int32()), pa.field("source_file", text),
+               pa.field("source_sheet", text), pa.field("file_order", pa.int32())]
     return pa.schema(fields).empty_table()
 
 
 def _stage(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
+    """``raw_<table>``: every staged row as text, with its row id (its position in file-name
+    order, then Excel row order: parts are concatenated in that order, so no sort).
+
+    The raw rows are Arrow tables registered as views for the build only (scanned in place,
+    never copied into the database): findings carry the raw value of every cell they name.
+    """
     for spec in STAGED_SPECS:
-        parts = staging.parts.get(spec.table) or [_empty(spec)]
-        combined = pa.concat_tables([p.select(_empty(spec).column_names) for p in parts])
-        con.register("staged_input", combined)
-        con.execute(f"""
-            CREATE TABLE raw_{spec.table} AS
-            SELECT CAST(row_number() OVER (ORDER BY file_order, {ROW_COLUMN}) AS BIGINT) AS row_id,
-                   source_file, source_sheet, CAST({ROW_COLUMN} AS INTEGER) AS source_row,
-                   file_order, * EXCLUDE (source_file, source_sheet, {ROW_COLUMN}, file_order)
-            FROM staged_input""")
-        con.unregister("staged_input")
+        columns = _empty(spec).column_names
+        parts = sorted(staging.parts.get(spec.table) or [_empty(spec)],
+                       key=lambda part: part["file_order"][0].as_py() if part.num_rows else -1)
+        combined = pa.concat_tables([part.select(columns) for part in parts])
+        combined = combined.rename_columns(
+            ["source_row" if name == ROW_COLUMN else name for name in columns])
+        combined = combined.append_column(
+            "row_id", pa.array(range(1, combined.num_rows + 1), pa.int64()))
+        staging.raw[spec.table] = combined  # the view reads this table in place: keep it alive
+        con.register(f"raw_{spec.table}", combined)
 
 
 def _lists(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
@@ -137,8 +153,6 @@ PREPARED: dict[str, tuple[tuple[ListedColumn, ...], bool]] = {
     "staff": ((ListedColumn("division", "divisions"),), True),
     "accounts": ((ListedColumn("division", "divisions"),
                   ListedColumn("account_type", "account_types")), True),
-    "interactions": ((ListedColumn("division", "divisions"), ListedColumn("channel", "channels"),
-                      ListedColumn("interaction_type", "interaction_types")), True),
     "erp_customers": ((ListedColumn("division", "divisions", "Division"),), False),
     "erp_sales": ((ListedColumn("division", "divisions", "Division"),), False),
     "erp_quotes": ((ListedColumn("division", "divisions", "Division"),
@@ -186,25 +200,34 @@ def _people(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
 
 
 def _interactions(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
-    """Interactions: Forms columns stand in for Interaction ID (``F-<Id>``) and Logged By; the
-    account is the row's own, else the contact's; the division the row's own list value,
-    else the account's; list values are mapped, unmappable channels and types kept as written."""
+    """Interactions, in one pass: Forms columns stand in for Interaction ID (``F-<Id>``) and
+    Logged By; the account is the row's own, else the contact's; the division the row's own
+    list value, else the account's; list values are mapped, unmappable channels and types
+    kept as written. The ``*_exact`` flags and ``division_entered`` feed validate.py."""
     con.execute(f"""
         CREATE TABLE interactions AS
         WITH base AS (
-          SELECT r.*,
+          SELECT r.row_id, r.source_file, r.source_sheet, r.source_row,
                  coalesce(parse_id(r.interaction_id), 'F-' || parse_id(r.forms_id)) AS iid,
                  parse_id(r.contact_id) AS cid, parse_id(r.account_id) AS aid,
-                 coalesce(clean(r.logged_by), clean(r.forms_name)) AS logger
-          FROM prep_interactions r)
+                 coalesce(clean(r.logged_by), clean(r.forms_name)) AS logger,
+                 r.division, r.channel, r.interaction_type, r.notes, r.next_action,
+                 r.date, r.due_date, r.resolved, r.logged_at
+          FROM raw_interactions r)
         SELECT b.row_id, b.source_file, b.source_sheet, b.source_row,
                b.iid AS interaction_id,
                parse_ts(b.date, $mdy) AS date,
                b.cid AS contact_id,
                coalesce(b.aid, c.account_id) AS account_id,
-               coalesce(b.division_list, a.division) AS division,
-               coalesce(b.channel_list, b.channel_val) AS channel,
-               coalesce(b.interaction_type_list, b.interaction_type_val) AS interaction_type,
+               coalesce(ld.value, a.division) AS division,
+               ld.value AS division_entered,
+               coalesce(ld.value = b.division, false) AS division_exact,
+               coalesce(lc.value, clean(b.channel)) AS channel,
+               coalesce(lc.value = b.channel, false) AS channel_exact,
+               lc.value IS NOT NULL AS channel_listed,
+               coalesce(lt.value, clean(b.interaction_type)) AS interaction_type,
+               coalesce(lt.value = b.interaction_type, false) AS interaction_type_exact,
+               lt.value IS NOT NULL AS interaction_type_listed,
                clean(b.notes) AS notes, clean(b.next_action) AS next_action,
                coalesce(lower(clean(b.next_action)) IN {CLOSING_SQL}, false) AS closes,
                parse_ts(b.due_date, $mdy) AS due_date,
@@ -213,6 +236,12 @@ def _interactions(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
                parse_bool(b.resolved) AS resolved,
                parse_ts(b.logged_at, $mdy) AS logged_at
         FROM base b
+        LEFT JOIN list_norm ld ON ld.source_file = b.source_file AND ld.list = 'divisions'
+             AND ld.norm = norm_name(b.division)
+        LEFT JOIN list_norm lc ON lc.source_file = b.source_file AND lc.list = 'channels'
+             AND lc.norm = norm_name(b.channel)
+        LEFT JOIN list_norm lt ON lt.source_file = b.source_file AND lt.list = 'interaction_types'
+             AND lt.norm = norm_name(b.interaction_type)
         LEFT JOIN contacts c ON c.contact_id = b.cid
         LEFT JOIN accounts a ON a.account_id = coalesce(b.aid, c.account_id)
         LEFT JOIN staff s ON s.name_norm = norm_name(b.logger)
@@ -313,9 +342,11 @@ def create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the ``prep_*`` tables once the findings are computed (they are build scratch)."""
+    """Drop the build's scratch: ``prep_*`` tables and the ``raw_*`` views."""
     for table in PREPARED:
         con.execute(f"DROP TABLE IF EXISTS prep_{table}")
+    for spec in STAGED_SPECS:
+        con.unregister(f"raw_{spec.table}")
 
 
 LOADED_TABLES = ("accounts", "contacts", "interactions", "staff", "lists", "erp_customers",

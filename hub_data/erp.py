@@ -104,7 +104,7 @@ def _read_csv(path: Path) -> pa.Table:
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                          invalid_row_handler=lambda row: "skip"),
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                             strings_can_be_null=False),
+                                             strings_can_be_null=True, null_values=[""]),
     )
 
 

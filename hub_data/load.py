@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -116,6 +117,7 @@ class _Build:
         self.formula_gaps: list[tuple[str, FormulaGap]] = []
         self.mapping = Mapping()
         self.parts = PartCache(settings.state_dir)
+        self.writer = ThreadPoolExecutor(max_workers=1)  # keeps parsed parts while SQL runs
 
     def load_file(self, path: Path, order: int, kind: str,
                   reader: Callable[[], FileRead], extra: str = "") -> None:
@@ -135,7 +137,7 @@ class _Build:
         if read is None:
             read = reader()
             if key and read.ok:
-                self.parts.put(key, read)
+                self.writer.submit(self.parts.put, key, read)
         record.seconds = time.perf_counter() - started
         record.kind = read.kind
         if read.ok and key:
@@ -239,30 +241,22 @@ def _write(con: duckdb.DuckDBPyConnection, build: _Build, settings: Settings) ->
     insert_rows(con, "INSERT INTO load_problems VALUES (?, ?, ?)", build.problems)
 
 
-def build_snapshot(settings: Settings, target: Path, progress: Progress | None = None) -> float:
-    """Load ``settings.data_dir`` into a new DuckDB file at ``target``; returns the seconds.
-
-    Written to a temporary name and renamed into place, so a reader never sees half a file.
-    """
+def _build_into(build: _Build, settings: Settings, target: Path, started: float) -> float:
+    """Read every file, then write the database to a temporary file renamed onto ``target``."""
     folder = settings.data_dir
-    if not folder.is_dir():
-        raise HubDataError(f"The data folder {folder} does not exist or is not a folder. "
-                           "Check HUB_DATA_DIR or the folder chosen in the sidebar.")
-    started = time.perf_counter()
-    build = _Build(settings, progress)
     try:
         build.run()
     except OSError as exc:
         raise HubDataError(f"The data folder {folder} cannot be read ({exc.strerror or exc}).") from exc
-    progress = build.progress
-    progress(0.85, "Recording the load history")
+    build.progress(0.85, "Recording the load history")
     _record_history(build, settings)
-    progress(0.9, "Checking every row")
+    build.progress(0.9, "Checking every row")
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     try:
         with duckdb.connect(str(temporary)) as con:
+            con.execute("SET enable_progress_bar = false")  # never text on stdout
             _write(con, build, settings)
             seconds = time.perf_counter() - started
             con.executemany("INSERT INTO load_info VALUES (?, ?)", [
@@ -280,6 +274,24 @@ def build_snapshot(settings: Settings, target: Path, progress: Progress | None =
         raise HubDataError(f"The dashboard could not write its cache in {target.parent} "
                            f"({exc.strerror or exc}). Free some disk space or set "
                            "HUB_STATE_DIR to a writable folder.") from exc
+    return seconds
+
+
+def build_snapshot(settings: Settings, target: Path, progress: Progress | None = None) -> float:
+    """Load ``settings.data_dir`` into a new DuckDB file at ``target``; returns the seconds.
+
+    Written to a temporary name and renamed into place, so a reader never sees half a file.
+    """
+    folder = settings.data_dir
+    if not folder.is_dir():
+        raise HubDataError(f"The data folder {folder} does not exist or is not a folder. "
+                           "Check HUB_DATA_DIR or the folder chosen in the sidebar.")
+    started = time.perf_counter()
+    build = _Build(settings, progress)
+    try:
+        seconds = _build_into(build, settings, target, started)
+    finally:
+        build.writer.shutdown(wait=True)
     build.parts.prune()
-    progress(1.0, "Loaded")
+    build.progress(1.0, "Loaded")
     return seconds

@@ -15,14 +15,22 @@ WS = (r"[\t\n\x{0B}\x{0C}\r\x{1C}-\x{1F} \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}"
 
 ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?)?$"
 DMY = r"^(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})(?:\s+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$"
+# White space that squash() must rewrite: anything but a single ASCII space between words.
+WS_SPECIAL = (r"[\t\n\x{0B}\x{0C}\r\x{1C}-\x{1F}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}"
+              r"\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|  |^ | $")
+ISO_SECONDS = "%Y-%m-%d %H:%M:%S"  # how calamine writes a real Excel date cell as text
 AMOUNT_NUMBER = r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^-?\d+(\.\d+)?[eE][+-]?\d+$"
 
 MACROS = (
-    f"CREATE OR REPLACE MACRO squash(s) AS trim(regexp_replace(s, '{WS}', ' ', 'g'))",
+    # Most cells need nothing: test first (cheap), rewrite only the few that do.
+    f"""CREATE OR REPLACE MACRO squash(s) AS CASE
+          WHEN regexp_matches(s, '{WS_SPECIAL}') THEN trim(regexp_replace(s, '{WS}', ' ', 'g'))
+          ELSE s END""",
     "CREATE OR REPLACE MACRO clean(s) AS nullif(squash(s), '')",
     "CREATE OR REPLACE MACRO norm_name(s) AS lower(squash(nfc_normalize(s)))",
     r"""CREATE OR REPLACE MACRO parse_id(s) AS CASE
-          WHEN regexp_full_match(squash(s), '-?\d+\.0+') THEN regexp_replace(squash(s), '\.0+$', '')
+          WHEN contains(s, '.') AND regexp_full_match(squash(s), '-?\d+\.0+')
+            THEN regexp_replace(squash(s), '\.0+$', '')
           ELSE clean(s) END""",
     r"CREATE OR REPLACE MACRO is_bad_id(s) AS regexp_full_match(squash(s), '-?\d+\.\d*[1-9]\d*')",
     """CREATE OR REPLACE MACRO ts_make(y, m, d, hh, mi, ss) AS try_strptime(
@@ -34,8 +42,11 @@ MACROS = (
           regexp_extract(squash(s), '{ISO}', ['y', 'm', 'd', 'hh', 'mi', 'ss'])""",
     f"""CREATE OR REPLACE MACRO ts_dmy(s) AS
           regexp_extract(squash(s), '{DMY}', ['a', 's1', 'b', 's2', 'y', 'hh', 'mi', 'ss'])""",
-    """CREATE OR REPLACE MACRO parse_ts(s, mdy) AS CASE
+    # Real Excel dates arrive as 'YYYY-MM-DD HH:MM:SS' (one fast strptime); the regular
+    # expressions only see text typed by people.
+    f"""CREATE OR REPLACE MACRO parse_ts(s, mdy) AS CASE
           WHEN s IS NULL THEN NULL
+          WHEN try_strptime(s, '{ISO_SECONDS}') IS NOT NULL THEN try_strptime(s, '{ISO_SECONDS}')
           WHEN ts_iso(s).y <> '' THEN ts_make(ts_iso(s).y, ts_iso(s).m, ts_iso(s).d,
                                               ts_iso(s).hh, ts_iso(s).mi, ts_iso(s).ss)
           WHEN ts_dmy(s).y <> '' AND ts_dmy(s).s1 = ts_dmy(s).s2 THEN

@@ -8,6 +8,7 @@ week and division without re-deriving them. None depends on the as-of date.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import duckdb
 
@@ -58,7 +59,7 @@ def _checks_interactions() -> list[Check]:
         Check(t, "Interaction ID", "coalesce(r.interaction_id, r.forms_id)", "MISSING_REQUIRED",
               f"{_blank('r.interaction_id')} AND {_blank('r.forms_id')}",
               _q("Interaction ID is blank: give the row a unique ID.")),
-        Check(t, "Interaction ID", "r.interaction_id", "DUPLICATE", "d.dup",
+        Check(t, "Interaction ID", "r.interaction_id", "DUPLICATE", "d.row_id IS NOT NULL",
               "CASE WHEN d.dup_id THEN 'same Interaction ID as Excel row ' || d.first_row || "
               "' of ' || d.first_file || ': delete the double entry or give it a new ID' "
               "ELSE 'same contact, day, channel, type and notes as Excel row ' || d.first_row || "
@@ -82,16 +83,16 @@ def _checks_interactions() -> list[Check]:
               "CASE WHEN t.due_date IS NULL THEN 'not a date: use a real Excel date or DD/MM/YYYY' "
               "ELSE 'the due date is before the interaction Date: correct one of them' END"),
         *[Check(t, header, f"r.{col}", "NONSTANDARD_VALUE",
-                f"{_blank('r.' + col)} OR NOT r.{col}_exact",
+                f"{_blank('r.' + col)} OR NOT t.{col}_exact",
                 f"CASE WHEN {_blank('r.' + col)} THEN '{header} is blank: pick it from the list' "
-                f"WHEN r.{col}_list IS NULL THEN 'not in the {header} list: pick a list value' "
-                f"ELSE 'write it exactly as the list does: ' || r.{col}_list END")
+                f"WHEN NOT t.{col}_listed THEN 'not in the {header} list: pick a list value' "
+                f"ELSE 'write it exactly as the list does: ' || t.{col} END")
           for header, col in (("Channel", "channel"), ("Interaction Type", "interaction_type"))],
         Check(t, "Division", "r.division", "NONSTANDARD_VALUE",
-              f"NOT {_blank('r.division')} AND NOT r.division_exact",
-              "CASE WHEN r.division_list IS NULL THEN 'not in the Divisions list: pick a list "
+              f"NOT {_blank('r.division')} AND NOT t.division_exact",
+              "CASE WHEN t.division_entered IS NULL THEN 'not in the Divisions list: pick a list "
               "value or leave blank for the account''s division' "
-              "ELSE 'write it exactly as the list does: ' || r.division_list END"),
+              "ELSE 'write it exactly as the list does: ' || t.division_entered END"),
         Check(t, "Logged By", "coalesce(r.logged_by, r.forms_name)", "UNKNOWN_STAFF",
               "NOT t.logged_by_on_roster",
               "CASE WHEN clean(coalesce(r.logged_by, r.forms_name)) IS NULL "
@@ -227,62 +228,90 @@ def _checks_erp() -> list[Check]:
     return checks
 
 
-def _interaction_context(con: duckdb.DuckDBPyConnection) -> None:
-    """Helper table: list lookups and duplicate detection per interaction row."""
+def _interaction_dups(con: duckdb.DuckDBPyConnection) -> None:
+    """``interaction_dups``: the rows that repeat an earlier row (DUPLICATE), found by hash
+    aggregation, with the Excel row and file of the first one."""
     con.execute("""
         CREATE TEMP TABLE interaction_dups AS
         WITH keyed AS (
-          SELECT i.row_id, i.source_file, i.source_row, i.interaction_id, i.contact_id,
-                 CAST(i.date AS DATE) AS day, i.channel, i.interaction_type,
-                 lower(trim(coalesce(i.notes, ''))) AS notes_key
-          FROM interactions i),
+          SELECT row_id, interaction_id, contact_id, CAST(date AS DATE) AS day, channel,
+                 interaction_type, lower(trim(coalesce(notes, ''))) AS notes_key
+          FROM interactions),
         by_id AS (
-          SELECT row_id, first_value(source_row) OVER w AS first_row,
-                 first_value(source_file) OVER w AS first_file,
-                 row_number() OVER w > 1 AS dup
-          FROM keyed WHERE interaction_id IS NOT NULL
-          WINDOW w AS (PARTITION BY interaction_id ORDER BY row_id)),
+          SELECT interaction_id, min(row_id) AS first_id FROM keyed
+          WHERE interaction_id IS NOT NULL GROUP BY interaction_id HAVING count(*) > 1),
         by_content AS (
-          SELECT row_id, first_value(source_row) OVER w AS first_row,
-                 first_value(source_file) OVER w AS first_file,
-                 row_number() OVER w > 1 AS dup
+          SELECT contact_id, day, channel, interaction_type, notes_key, min(row_id) AS first_id
           FROM keyed WHERE contact_id IS NOT NULL AND day IS NOT NULL
-          WINDOW w AS (PARTITION BY contact_id, day, channel, interaction_type, notes_key
-                       ORDER BY row_id))
-        SELECT k.row_id,
-               coalesce(bi.dup, false) OR coalesce(bc.dup, false) AS dup,
-               coalesce(bi.dup, false) AS dup_id,
-               CASE WHEN coalesce(bi.dup, false) THEN bi.first_row ELSE bc.first_row END AS first_row,
-               CASE WHEN coalesce(bi.dup, false) THEN bi.first_file ELSE bc.first_file END AS first_file
-        FROM keyed k LEFT JOIN by_id bi USING (row_id) LEFT JOIN by_content bc USING (row_id)""")
+          GROUP BY ALL HAVING count(*) > 1),
+        dups AS (
+          SELECT k.row_id, bi.first_id IS NOT NULL AND k.row_id > bi.first_id AS dup_id,
+                 CASE WHEN bi.first_id IS NOT NULL AND k.row_id > bi.first_id THEN bi.first_id
+                      ELSE bc.first_id END AS first_id
+          FROM keyed k
+          LEFT JOIN by_id bi ON bi.interaction_id = k.interaction_id
+          LEFT JOIN by_content bc ON bc.contact_id = k.contact_id AND bc.day = k.day
+               AND bc.channel IS NOT DISTINCT FROM k.channel
+               AND bc.interaction_type IS NOT DISTINCT FROM k.interaction_type
+               AND bc.notes_key = k.notes_key
+          WHERE (bi.first_id IS NOT NULL AND k.row_id > bi.first_id)
+             OR (bc.first_id IS NOT NULL AND k.row_id > bc.first_id))
+        SELECT d.row_id, d.dup_id, f.source_row AS first_row, f.source_file AS first_file
+        FROM dups d JOIN interactions f ON f.row_id = d.first_id""")
 
 
-def _source(table: str) -> str:
-    """The rows a check reads: raw (or prepared) cells as ``r``, typed values as ``t``."""
+def _source(table: str, only_hits: bool = False) -> str:
+    """The rows a check reads: raw (or prepared) cells as ``r``, typed values as ``t`` (for
+    interactions also the duplicate verdict ``d`` and the contact ``c``); ``only_hits``
+    narrows them to the rows of ``finding_hits`` (as ``h``)."""
     raw = f"prep_{table}" if table in PREPARED else f"raw_{table}"
+    rows = f"finding_hits h JOIN {raw} r ON r.row_id = h.row_id" if only_hits else f"{raw} r"
     if table == "interactions":
-        return (f"{raw} r JOIN interactions t USING (row_id) "
-                "JOIN interaction_dups d USING (row_id) "
+        return (f"{rows} JOIN interactions t ON t.row_id = r.row_id "
+                "LEFT JOIN interaction_dups d ON d.row_id = r.row_id "
                 "LEFT JOIN contacts c ON c.contact_id = t.contact_id")
-    return f"{raw} r LEFT JOIN {table} t USING (row_id)"
+    return f"{rows} LEFT JOIN {table} t ON t.row_id = r.row_id"
+
+
+def _case(checks: list[Check], pick: Callable[[Check], str]) -> str:
+    return "CASE h.k " + " ".join(f"WHEN {k} THEN {pick(c)}" for k, c in enumerate(checks)) + " END"
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, checks: list[Check], mdy: bool) -> None:
+    """All checks of one table: one scan evaluates every condition (only booleans), then the
+    few rows that break a rule get their value and message."""
+    flags = ", ".join(f"CASE WHEN coalesce({c.condition}, false) THEN {k} END"
+                      for k, c in enumerate(checks))
+    params = {"mdy": mdy}
+    scan = f"""CREATE OR REPLACE TEMP TABLE finding_hits AS
+               SELECT row_id, k FROM (
+                 SELECT r.row_id, unnest(list_filter([{flags}], lambda x: x IS NOT NULL)) AS k
+                 FROM {_source(table)})"""
+    con.execute(scan, params if "$mdy" in scan else None)
+    insert = f"""
+        INSERT INTO findings
+        SELECT r.source_file, r.source_sheet, r.source_row,
+               {_case(checks, lambda c: _q(c.column))},
+               {_case(checks, lambda c: f"CAST({c.raw} AS VARCHAR)")},
+               {_case(checks, lambda c: _q(c.code))},
+               {_case(checks, lambda c: _q(FINDING_SEVERITY[c.code]))},
+               {_case(checks, lambda c: f"CAST({c.message} AS VARCHAR)")},
+               {_q(table)}, r.row_id
+        FROM {_source(table, only_hits=True)}
+        ORDER BY r.row_id, h.k"""
+    con.execute(insert, params if "$mdy" in insert else None)
 
 
 def compute_findings(con: duckdb.DuckDBPyConnection, date_order: str) -> None:
     """Insert every finding into ``findings`` (the table must exist, see database.py)."""
-    _interaction_context(con)
-    mdy = date_order == "MDY"
+    _interaction_dups(con)
+    by_table: dict[str, list[Check]] = {}
     for check in _checks_interactions() + _checks_people() + _checks_erp():
-        severity = FINDING_SEVERITY[check.code]
-        sql = f"""
-            INSERT INTO findings
-            SELECT r.source_file, r.source_sheet, r.source_row, {_q(check.column)},
-                   CAST({check.raw} AS VARCHAR), {_q(check.code)}, {_q(severity)},
-                   {check.message}, {_q(check.table)}, r.row_id
-            FROM {_source(check.table)}
-            WHERE {check.condition}"""
-        params = {"mdy": mdy} if "$mdy" in sql else None
-        con.execute(sql, params)
+        by_table.setdefault(check.table, []).append(check)
+    for table, checks in by_table.items():
+        _insert(con, table, checks, date_order == "MDY")
     con.execute("DROP TABLE interaction_dups")
+    con.execute("DROP TABLE IF EXISTS finding_hits")
     _formula_findings(con)
 
 

@@ -12,6 +12,7 @@ import html
 import posixpath
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,15 +126,14 @@ def shape_table(spec: SheetSpec, raw: pa.Table, first_row: int, label: str,
     for col, position in best.items():
         values = body.column(position).cast(pa.string())
         columns[col.column] = values
-        filled = pc.and_(pc.is_valid(values), pc.not_equal(pc.utf8_trim_whitespace(values), ""))
-        filled = pc.fill_null(filled, False)
+        filled = pc.is_valid(values)  # blank and white-space-only cells arrive as null
         keep = filled if keep is None else pc.or_(keep, filled)
     for col in spec.columns:
         columns.setdefault(col.column, pa.nulls(body.num_rows, pa.string()))
     columns[ROW_COLUMN] = rows
     table = pa.table(columns)
-    if keep is not None:
-        table = table.filter(keep)
+    if keep is not None and pc.sum(keep.cast(pa.int64())).as_py() != table.num_rows:
+        table = table.filter(keep)  # rows blank in every contract column are not rows
     ignored = [h for pos, h in enumerate(headers) if h and pos not in used]
     positions = absolute or list(range(raw.num_columns))
     headers_at = {positions[pos]: col.name for col, pos in best.items()}
@@ -151,7 +151,8 @@ def _find_sheet(spec: SheetSpec, names: list[str]) -> str | None:
 def read_raw_sheet(reader: fastexcel.ExcelReader, name: str) -> tuple[pa.Table, list[int]]:
     """Every cell of sheet ``name`` as text, row 0 = Excel row 1 (leading blank rows kept),
     and each column's absolute sheet column (A = 0; leading blank columns are dropped)."""
-    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string",
+                              whitespace_as_null=True)
     absolute = [column.absolute_index for column in sheet.available_columns()]
     return sheet.to_arrow(), absolute
 
@@ -170,34 +171,37 @@ def read_workbook(path: Path) -> WorkbookRead:
         result.problems.append(Problem("DAMAGED", f"the workbook cannot be opened ({exc}). "
                                        "Open it in Excel, repair it and save it again."))
         return result
-    for spec in HUB_SHEETS:
-        name = _find_sheet(spec, names)
-        if name is None:
-            if spec.required:
-                near = closest(spec.name, names)
-                result.problems.append(Problem(
-                    "MISSING_SHEET",
-                    f"required sheet '{spec.name}' is missing (sheets found: {', '.join(names)}"
-                    + (f"; closest: '{near}'" if near else "") + "). Rename that sheet to "
-                    f"'{spec.name}' or add it."))
-            continue
-        try:
-            raw, absolute = read_raw_sheet(reader, name)
-        except Exception as exc:
-            result.problems.append(Problem("DAMAGED", f"sheet '{name}' cannot be read ({exc})."))
-            continue
-        shaped = shape_table(spec, raw, 1, name, absolute)
-        if isinstance(shaped, Problem):
-            result.problems.append(shaped)
-            continue
-        result.sheets[spec.table] = shaped
-        result.sheet_rows[name] = shaped.table.num_rows
+    found = {spec: _find_sheet(spec, names) for spec in HUB_SHEETS}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scan = pool.submit(formula_cells, path, [name for name in found.values() if name])
+        for spec, name in found.items():
+            if name is None:
+                if spec.required:
+                    near = closest(spec.name, names)
+                    result.problems.append(Problem(
+                        "MISSING_SHEET",
+                        f"required sheet '{spec.name}' is missing (sheets found: "
+                        f"{', '.join(names)}" + (f"; closest: '{near}'" if near else "")
+                        + f"). Rename that sheet to '{spec.name}' or add it."))
+                continue
+            try:
+                raw, absolute = read_raw_sheet(reader, name)
+            except Exception as exc:
+                result.problems.append(Problem("DAMAGED", f"sheet '{name}' cannot be read ({exc})."))
+                continue
+            shaped = shape_table(spec, raw, 1, name, absolute)
+            del raw
+            if isinstance(shaped, Problem):
+                result.problems.append(shaped)
+                continue
+            result.sheets[spec.table] = shaped
+            result.sheet_rows[name] = shaped.table.num_rows
+        cells = scan.result()
     for name in names:
         result.sheet_rows.setdefault(name, 0)
     if not result.problems:
-        result.formula_gaps = formula_gaps(path, result.sheets)
+        result.formula_gaps = formula_gaps(cells, result.sheets)
     return result
-
 
 _SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _SHEET_ENTRY_REVERSED = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
@@ -244,26 +248,27 @@ def _mentions_formula(archive: zipfile.ZipFile, part: str) -> bool:
     return False
 
 
-def formula_gaps(path: Path, sheets: dict[str, SheetRead]) -> list[FormulaGap]:
-    """Formula cells without a saved value in the contract sheets' data rows.
+def formula_cells(path: Path, sheet_names: list[str]) -> list[tuple[str, int, int, str]]:
+    """(sheet, Excel row, column index, formula) of every formula cell saved without a value.
 
-    calamine returns such cells as blank; this finds them so the data-quality view can say
-    "open and save the file in Excel" instead of reporting a blank. Sheets without any
-    ``<f`` are skipped after one pass of inflating.
+    calamine returns such cells as blank; finding them lets the data-quality view say "open
+    and save the file in Excel" instead of reporting a blank. A sheet without any ``<f`` is
+    skipped after one streaming pass; this runs in a thread beside the parse (both release
+    the GIL), so it costs no wall time on a machine with two cores.
     """
-    gaps: list[FormulaGap] = []
+    found: list[tuple[str, int, int, str]] = []
     try:
         with zipfile.ZipFile(path) as archive:
             parts = _sheet_parts(archive)
-            for read in sheets.values():
-                part = parts.get(read.sheet)
+            for sheet in sheet_names:
+                part = parts.get(sheet)
                 if part is None or part not in archive.NameToInfo:
                     continue
                 if not _mentions_formula(archive, part):
                     continue
                 xml = archive.read(part)
                 position = xml.find(b"<f")
-                while position != -1 and len(gaps) < MAX_FORMULA_GAPS:
+                while position != -1 and len(found) < MAX_FORMULA_GAPS:
                     start = xml.rfind(b"<c ", 0, position)
                     end = xml.find(b"</c>", position)
                     if start == -1 or end == -1:
@@ -271,11 +276,22 @@ def formula_gaps(path: Path, sheets: dict[str, SheetRead]) -> list[FormulaGap]:
                     cell = xml[start:end]
                     ref, formula = _CELL_REF.match(cell), _FORMULA.search(cell)
                     if ref and formula and not _VALUE.search(cell):
-                        row, column = int(ref.group(2)), _column_index(ref.group(1))
-                        if row > read.header_row and column in read.headers_at:
-                            text = html.unescape((formula.group(1) or b"").decode("utf-8", "replace"))
-                            gaps.append(FormulaGap(read.sheet, row, read.headers_at[column], f"={text}"))
+                        text = html.unescape((formula.group(1) or b"").decode("utf-8", "replace"))
+                        found.append((sheet, int(ref.group(2)), _column_index(ref.group(1)),
+                                      f"={text}"))
                     position = xml.find(b"<f", end)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return gaps  # the sheets themselves were read: a missing part only hides this check
+        return found  # the sheets themselves were read: a missing part only hides this check
+    return found
+
+
+def formula_gaps(cells: list[tuple[str, int, int, str]],
+                 sheets: dict[str, SheetRead]) -> list[FormulaGap]:
+    """The formula cells that sit in a contract column of a sheet's data rows."""
+    by_name = {read.sheet: read for read in sheets.values()}
+    gaps = []
+    for sheet, row, column, formula in cells:
+        read = by_name.get(sheet)
+        if read and row > read.header_row and column in read.headers_at:
+            gaps.append(FormulaGap(sheet, row, read.headers_at[column], formula))
     return gaps
