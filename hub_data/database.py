@@ -87,13 +87,15 @@ def _stage(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
 
 
 def _lists(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
-    """``lists``: each workbook's effective lists (its Lists column, else the default), and
-    under file '*' the union that ERP, review and survey rows are checked against (plus the
-    quote statuses); ``list_norm`` maps a normalised value to its list value; ``value_norm``
-    is mapping.toml's value maps, keyed the same way."""
-    con.execute("CREATE TABLE lists (source_file VARCHAR, list VARCHAR, value VARCHAR)")
+    """``lists``: each workbook's effective lists (its Lists column, with the row it came from,
+    else the contract's default, without a source row), and under file '*' the union that ERP,
+    review and survey rows are checked against (plus the quote statuses); ``list_norm`` maps a
+    normalised value to its list value; ``value_norm`` is mapping.toml's value maps, keyed the
+    same way."""
+    con.execute("""CREATE TABLE lists (row_id BIGINT, source_file VARCHAR, source_sheet VARCHAR,
+                   source_row INTEGER, list VARCHAR, value VARCHAR)""")
     defaults = [(name, value) for name, values in DEFAULT_LISTS.items() for value in values]
-    insert_rows(con, "INSERT INTO lists VALUES (?, ?, ?)",
+    insert_rows(con, "INSERT INTO lists VALUES (NULL, ?, NULL, NULL, ?, ?)",
                 [(f, n, v) for f in staging.workbooks for n, v in defaults])
     for name in LIST_NAMES:
         con.execute(f"""
@@ -101,12 +103,15 @@ def _lists(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
                 SELECT DISTINCT source_file FROM raw_lists WHERE clean({name}) IS NOT NULL)""",
                     [name])
         con.execute(f"""
-            INSERT INTO lists SELECT DISTINCT source_file, ?, clean({name}) FROM raw_lists
-            WHERE clean({name}) IS NOT NULL""", [name])
-    con.execute("INSERT INTO lists SELECT DISTINCT '*', list, value FROM lists")
+            INSERT INTO lists
+            SELECT min(row_id), source_file, min(source_sheet), min(source_row), ?, clean({name})
+            FROM raw_lists WHERE clean({name}) IS NOT NULL
+            GROUP BY source_file, clean({name}) ORDER BY 1""", [name])
+    con.execute("""INSERT INTO lists SELECT DISTINCT NULL, '*', NULL, NULL, list, value
+                   FROM lists""")
     if not staging.workbooks:
-        insert_rows(con, "INSERT INTO lists VALUES ('*', ?, ?)", defaults)
-    insert_rows(con, "INSERT INTO lists VALUES ('*', 'quote_statuses', ?)",
+        insert_rows(con, "INSERT INTO lists VALUES (NULL, '*', NULL, NULL, ?, ?)", defaults)
+    insert_rows(con, "INSERT INTO lists VALUES (NULL, '*', NULL, NULL, 'quote_statuses', ?)",
                 [(status,) for status in QUOTE_STATUSES])
     con.execute("""CREATE TABLE list_norm AS
                    SELECT source_file, list, norm_name(value) AS norm, min(value) AS value

@@ -140,6 +140,10 @@ def test_a_lists_sheet_replaces_the_default_for_its_workbook(tmp_path: Path) -> 
     cur = build_database(tmp_path).cursor()
     assert cur.execute("""SELECT value FROM findings WHERE code = 'NONSTANDARD_VALUE'""").fetchall() == [
         ("Phone",)]  # the workbook's own Channels list, not the default
+    assert cur.execute("""SELECT source_sheet, source_row FROM lists WHERE source_file = 'hub.xlsx'
+                          AND list = 'channels'""").fetchall() == [("Lists", 2)]
+    assert cur.execute("""SELECT count(*) FROM lists WHERE source_file = 'hub.xlsx'
+                          AND list = 'divisions' AND source_row IS NULL""").fetchone() == (5,)
 
 
 @pytest.mark.parametrize(("header", "normalised"), [
