@@ -4,6 +4,7 @@ projector size (1280×720) are saved under test-artifacts/screens/ for people to
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,6 +22,9 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENS = ROOT / "test-artifacts" / "screens"
 PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
+# The default page of app.py's navigation lives at the root URL, the others at /<file stem>.
+_DEFAULT = re.search(r'st\.Page\(\s*"pages/(\w+)\.py"[^)]*default=True', (ROOT / "app.py").read_text())
+DEFAULT_PAGE = _DEFAULT.group(1) if _DEFAULT else None
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage"]
@@ -96,7 +100,8 @@ def test_page_opens_without_an_error(app_url: str, browser: object, path: str) -
     console_errors: list[str] = []
     page.on("pageerror", lambda exc: console_errors.append(str(exc)))
     try:
-        page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+        url = app_url if path == DEFAULT_PAGE else f"{app_url}/{path}"
+        page.goto(url, wait_until="domcontentloaded")
         _settle(page)
         SCREENS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENS / f"{path}.png"))
@@ -105,17 +110,21 @@ def test_page_opens_without_an_error(app_url: str, browser: object, path: str) -
         assert not exceptions, exceptions
         assert not errors, errors
         assert not console_errors, console_errors
+        dialogs = page.locator("[role='dialog']").all_inner_texts()
+        assert not dialogs, dialogs  # e.g. Streamlit's "Page not found"
         nav = " ".join(page.locator("[data-testid='stSidebarNav']").all_inner_texts()).lower()
         assert "common" not in nav and "app" not in nav.split()  # app.py's navigation, not pages/
     finally:
         context.close()
 
 
-def test_the_default_page_is_data_status(app_url: str, browser: object) -> None:
+def test_the_default_page_opens_at_the_root(app_url: str, browser: object) -> None:
+    assert DEFAULT_PAGE in PAGES
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     try:
         page.goto(app_url, wait_until="domcontentloaded")
         _settle(page)
-        assert "Data status" in page.locator("[data-testid='stMain'] h1").first.inner_text()
+        assert page.locator("[data-testid='stMain'] h1").count() == 1
+        assert not page.locator("[role='dialog']").all_inner_texts()
     finally:
         page.close()
