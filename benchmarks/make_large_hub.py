@@ -36,6 +36,9 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
+from hub_data.contract import HUB_HEADERS  # noqa: E402 - the contract's headers, not a copy
 from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -55,17 +58,7 @@ DAYS = 730                     # two years of interactions
 STYLE_DATETIME, STYLE_DATE, STYLE_HEADER = 1, 2, 3
 
 # ----------------------------------------------------------------------------- the contract
-HEADERS: dict[str, list[str]] = {
-    "Accounts": ["Account ID", "Company Name", "Division", "Account Type", "Industry", "Address",
-                 "Main Phone Number", "ERP Customer ID", "Account Owner"],
-    "Contacts": ["Contact ID", "Full Name", "Job Title", "Email", "Mobile Number",
-                 "Associated Account ID"],
-    "Interactions": ["Interaction ID", "Date", "Contact ID", "Account ID", "Division", "Channel",
-                     "Interaction Type", "Notes", "Next Action", "Action Due Date", "Logged By",
-                     "Resolved"],
-    "Staff": ["Name", "Division", "Role", "Customer Facing", "Start Date", "Leave Date"],
-    "Lists": ["Divisions", "Channels", "Interaction Types", "Account Types"],
-}
+HEADERS: dict[str, list[str]] = HUB_HEADERS
 DIVISIONS = ("Motors", "Power", "Medical", "GRAS Restaurant", "Cube 65 Clinic")
 DIVISION_WEIGHTS = (0.30, 0.20, 0.20, 0.17, 0.13)
 STAFF_PER_DIVISION = (90, 60, 55, 55, 40)

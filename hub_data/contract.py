@@ -111,6 +111,13 @@ HUB_SHEETS: tuple[SheetSpec, ...] = (ACCOUNTS, CONTACTS, INTERACTIONS, STAFF, LI
 # Interactions columns a Forms table may supply instead: required only when no stand-in exists.
 FORMS_STAND_INS = {"Interaction ID": FORMS_ID, "Logged By": FORMS_NAME}
 
+# The headers of the master template: every contract column, in order, without the Forms
+# stand-ins (used by the template, the tests' tiny hubs and the benchmark's large hub).
+HUB_HEADERS: dict[str, list[str]] = {
+    spec.name: [col.name for col in spec.columns if not (
+        spec is INTERACTIONS and col.name in (FORMS_ID, FORMS_NAME, FORMS_COMPLETION))]
+    for spec in HUB_SHEETS}
+
 ERP_CUSTOMERS = SheetSpec("customers", "erp_customers", (
     C("ERP Customer ID", "erp_customer_id", ID, True),
     C("Customer Name", "customer_name", TEXT, True),

@@ -9,21 +9,13 @@ import pytest
 import streamlit as st
 import xlsxwriter
 
+from hub_data.contract import HUB_HEADERS
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "hub_data" / "demo"
 DATA = ROOT / "tests" / "data"
 CORPUS = DATA / "xlsx-corpus"
 
-HUB_HEADERS = {
-    "Accounts": ["Account ID", "Company Name", "Division", "Account Type", "Industry", "Address",
-                 "Main Phone Number", "ERP Customer ID", "Account Owner"],
-    "Contacts": ["Contact ID", "Full Name", "Job Title", "Email", "Mobile Number",
-                 "Associated Account ID"],
-    "Interactions": ["Interaction ID", "Date", "Contact ID", "Account ID", "Division", "Channel",
-                     "Interaction Type", "Notes", "Next Action", "Action Due Date", "Logged By",
-                     "Resolved"],
-    "Staff": ["Name", "Division", "Role", "Customer Facing", "Start Date", "Leave Date"],
-}
 
 
 @pytest.fixture(autouse=True)

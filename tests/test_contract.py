@@ -156,3 +156,18 @@ def test_header_normalisation(header: str, normalised: str) -> None:
 def test_closest_header_for_messages() -> None:
     assert closest("Contact ID", ["Full Name", "Contact Identifier"]) == "Contact Identifier"
     assert closest("Contacts", ["Accounts", "Contact List", "Staff"]) == "Contact List"
+
+
+def test_template_headers_are_the_contracts() -> None:
+    from hub_data.contract import HUB_HEADERS
+    assert HUB_HEADERS == {
+        "Accounts": ["Account ID", "Company Name", "Division", "Account Type", "Industry",
+                     "Address", "Main Phone Number", "ERP Customer ID", "Account Owner"],
+        "Contacts": ["Contact ID", "Full Name", "Job Title", "Email", "Mobile Number",
+                     "Associated Account ID"],
+        "Interactions": ["Interaction ID", "Date", "Contact ID", "Account ID", "Division",
+                         "Channel", "Interaction Type", "Notes", "Next Action",
+                         "Action Due Date", "Logged By", "Resolved"],
+        "Staff": ["Name", "Division", "Role", "Customer Facing", "Start Date", "Leave Date"],
+        "Lists": ["Divisions", "Channels", "Interaction Types", "Account Types"],
+    }
