@@ -43,11 +43,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 import duckdb
 import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported when a table is read, not at start-up
+    import pandas as pd
 import pyarrow as pa
 
 from hub_data.contract import normalize_header
@@ -159,7 +160,7 @@ class _Unusable(Exception):
 
 
 def _is_missing(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing values
         return True
     return (isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral)
             and math.isnan(float(value)))
@@ -181,7 +182,7 @@ def _as_timestamp(value: object) -> dt.datetime:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             raise _Unusable(_KIND_WORDS[TIMESTAMP]) from None
-    if isinstance(value, pd.Timestamp):
+    if type(value).__name__ == "Timestamp" and hasattr(value, "to_pydatetime"):  # pandas
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:  # stored as local wall-clock time, like datetime.now()
@@ -624,6 +625,8 @@ class Store:
             "and restart the other dashboard process if this persists.")
 
     def _select(self, table: str) -> pd.DataFrame:
+        import pandas as pd
+
         con = duckdb.connect()
         try:
             _attach_read_only(con, self.path)
