@@ -121,10 +121,10 @@ def read_table_file(path: Path, spec: SheetSpec) -> SheetRead | Problem:
         return Problem(verdict.code or "NOT_A_WORKBOOK", verdict.message)
     try:
         reader = fastexcel.read_excel(str(path))
-        raw = read_raw_sheet(reader, reader.sheet_names[0])
+        raw, absolute = read_raw_sheet(reader, reader.sheet_names[0])
     except Exception as exc:  # calamine raises several unrelated types
         return Problem("DAMAGED", f"the workbook cannot be opened ({exc}).")
-    return shape_table(spec, raw, 1, path.name)
+    return shape_table(spec, raw, 1, path.name, absolute)
 
 
 def find_table_file(folder: Path, stem: str) -> Path | None:

@@ -171,3 +171,10 @@ def test_template_headers_are_the_contracts() -> None:
         "Staff": ["Name", "Division", "Role", "Customer Facing", "Start Date", "Leave Date"],
         "Lists": ["Divisions", "Channels", "Interaction Types", "Account Types"],
     }
+
+
+def test_every_finding_code_of_the_contract_has_a_rule() -> None:
+    from hub_data import validate
+    codes = {c.code for c in validate._checks_interactions() + validate._checks_people()
+             + validate._checks_erp()} | {"FORMULA_NO_VALUE"}
+    assert codes == set(FINDING_SEVERITY)

@@ -137,3 +137,36 @@ def test_uci_invoice_lines_become_documents(tmp_path: Path) -> None:
                        ).fetchone() == (67,)
     codes = {c for (c,) in cur.execute("SELECT DISTINCT code FROM findings").fetchall()}
     assert codes == {"MISSING_REQUIRED"}  # lines without a customer; repeated IDs are lines
+
+
+def test_erp_workbook_is_read_from_its_first_sheet_and_side_files_are_checked(tmp_path: Path) -> None:
+    from tests.conftest import write_xlsx
+    tiny_hub(tmp_path)
+    (tmp_path / "erp").mkdir()
+    write_xlsx(tmp_path / "erp" / "sales.xlsx", {
+        "Invoices": [["Document ID", "Date", "ERP Customer ID", "Amount"],
+                     [17850.0, D(2026, 3, 2, 16, 57), "C1", 1250.5]],
+        "Notes": [["ignored"]]})
+    (tmp_path / "erp" / "customers.csv").write_text("ERP Customer ID,Customer Name\nC1,Lekki\n",
+                                                    encoding="utf-8")
+    (tmp_path / "reviews.csv").write_text("Date,Division,Platform,Rating\n2026-03-01,GRAS Restaurant,"
+                                          "Google,5\n2026-03-02,Restaurant,Google,6\n", encoding="utf-8")
+    (tmp_path / "survey.csv").write_text(
+        "ID,Start time,Completion time,Email,Name,Division,Ease of Use,Value,Comments\n"
+        "1,2026-03-01 09:00,2026-03-01 09:05,anonymous,Anonymous,Motors,4,5,Good\n"
+        "2,2026-03-01 09:00,2026-03-01 09:06,anonymous,Anonymous,,4,0,\n", encoding="utf-8")
+    cur = build_database(tmp_path).cursor()
+    assert cur.execute("SELECT document_id, date, amount FROM erp_sales").fetchall() == [
+        ("17850", dt.date(2026, 3, 2), 1250.5)]
+    assert cur.execute("SELECT date, division, ease_of_use, value FROM survey ORDER BY row_id"
+                       ).fetchall() == [(dt.date(2026, 3, 1), "Motors", 4, 5),
+                                        (dt.date(2026, 3, 1), None, 4, None)]
+    found = cur.execute("""SELECT "table", "column", value, code FROM findings
+                           ORDER BY "table", code""").fetchall()
+    assert found == [("reviews", "Rating", "6", "BAD_RATING"),
+                     ("reviews", "Division", "Restaurant", "OFF_LIST"),
+                     ("survey", "Value", "0", "BAD_RATING"),
+                     ("survey", "Division", None, "MISSING_REQUIRED")]
+
+
+D = dt.datetime

@@ -197,3 +197,12 @@ def test_check_command_and_data_status_page_show_the_same_facts() -> None:
     assert {f["file"]: f["status"] for f in report["files"]} == dict(
         zip(files["file"], files["status"]))
     assert len(report["load_problems"]) == summary.load_problems
+
+
+def test_a_settings_division_not_in_any_list_is_a_load_problem(tmp_path: Path) -> None:
+    tiny_hub(tmp_path)
+    (tmp_path / "settings.toml").write_text('[divisions.Marine]\npilot_start = 2026-03-02\n',
+                                            encoding="utf-8")
+    rows = _load(tmp_path).execute("SELECT file, code, message FROM load_problems").fetchall()
+    assert [(f, c) for f, c, _ in rows] == [("settings.toml", "BAD_SETTINGS")]
+    assert "Marine" in rows[0][2] and "Divisions list" in rows[0][2]
