@@ -24,11 +24,6 @@ class LoadSummary:
     errors: int
     warnings: int
 
-    @property
-    def attention(self) -> int:
-        """What the badge counts: load problems plus error findings."""
-        return self.load_problems + self.errors
-
 
 def load_summary(con: duckdb.DuckDBPyConnection) -> LoadSummary:
     """Files by status, the number of load problems and of findings by severity."""
@@ -55,13 +50,6 @@ def file_overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY f.status = 'failed' DESC, f.file""").df()
 
 
-def sheet_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per (file, sheet): rows loaded from it."""
-    return con.execute("""
-        SELECT file, unnest(map_keys(sheets)) AS sheet, unnest(map_values(sheets)) AS rows
-        FROM files ORDER BY file, sheet""").df()
-
-
 def table_rows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rows in each loaded table, as ``python -m hub_data check`` reports them."""
     return table_counts(con)
@@ -82,10 +70,3 @@ def findings_by_code(con: duckdb.DuckDBPyConnection, file: str | None = None) ->
         GROUP BY ALL ORDER BY severity, findings DESC, code""", {"file": file}).df()
     frame.insert(1, "entry_error", frame["code"].isin(ENTRY_ERROR_CODES))
     return frame
-
-
-def findings_by_file(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """A file × code count table (long form): file, code, severity, findings."""
-    return con.execute("""
-        SELECT file, code, severity, count(*) AS findings FROM findings
-        GROUP BY ALL ORDER BY file, findings DESC""").df()
