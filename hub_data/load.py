@@ -216,11 +216,14 @@ def _record_history(build: _Build, settings: Settings) -> None:
             for r in build.records if r.status == "loaded"]
     if not rows:
         return
+    store = Store.for_settings(settings)
     try:
-        Store.for_settings(settings).append_load_history(rows)
+        store.append_load_history(rows)
     except (HubDataError, ValueError) as exc:
         build.problems.append((STORE_FILE, "UNREADABLE",
                                f"the load history could not be recorded: {exc}"))
+    if store.recovered:  # a damaged store was moved aside and started afresh: say so
+        build.problems.append((STORE_FILE, "DAMAGED", store.recovered))
 
 
 def _write(con: duckdb.DuckDBPyConnection, build: _Build, settings: Settings) -> None:

@@ -206,3 +206,16 @@ def test_a_settings_division_not_in_any_list_is_a_load_problem(tmp_path: Path) -
     rows = _load(tmp_path).execute("SELECT file, code, message FROM load_problems").fetchall()
     assert [(f, c) for f, c, _ in rows] == [("settings.toml", "BAD_SETTINGS")]
     assert "Marine" in rows[0][2] and "Divisions list" in rows[0][2]
+
+
+def test_a_damaged_store_is_moved_aside_and_reported(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUB_STATE_DIR", str(tmp_path / "state"))
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "dashboard.duckdb").write_bytes(b"this is not a database" * 100)
+    tiny_hub(tmp_path / "hub", interactions=[ROW])
+    cur = HubLoader(tmp_path / "hub").get().cursor()
+    problems = cur.execute("SELECT file, code, message FROM load_problems").fetchall()
+    assert [(f, c) for f, c, _ in problems] == [("dashboard.duckdb", "DAMAGED")]
+    assert list((tmp_path / "state").glob("dashboard.corrupt-*.duckdb"))
+    assert cur.execute("SELECT count(*) FROM interactions").fetchone() == (1,)  # Hub intact
