@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -40,6 +40,7 @@ STAGED_BY_TABLE = {spec.table: spec for spec in STAGED_SPECS}
 
 Progress = Callable[[float, str], None]
 BUILD_MEMORY = "768MB"
+LARGE_FILE_BYTES = 25 * 1024 * 1024  # files this big are parsed one at a time (memory)
 
 
 @dataclass
@@ -81,7 +82,7 @@ def _record(path: Path, folder: Path, kind: str) -> FileRecord:
         size, modified = stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime)
     except OSError:
         size, modified = None, None
-    return FileRecord(path.relative_to(folder).as_posix(), kind, size, modified)
+    return FileRecord(_relative(path, folder), kind, size, modified)
 
 
 def _read_workbook(path: Path) -> FileRead:
@@ -105,8 +106,24 @@ def _read_table(path: Path, spec: SheetSpec, kind: str) -> FileRead:
                     [(spec.table, read.sheet, read.table)])
 
 
+@dataclass
+class _Job:
+    """One source file to read: where it goes in the load order and how to read it."""
+
+    path: Path
+    order: int
+    kind: str
+    reader: Callable[[], FileRead] | None  # None: a file listed as skipped
+    extra: str = ""
+
+
 class _Build:
-    """The state of one build: staging tables, file records and problems, in order."""
+    """The state of one build: staging tables, file records and problems, in order.
+
+    Files are parsed in parallel threads (calamine releases the GIL), at most one large file
+    at a time so two big parses never hold their cells in memory together; their rows are
+    staged in file-name order, so row ids do not depend on which parse finished first.
+    """
 
     def __init__(self, settings: Settings, progress: Progress | None) -> None:
         self.settings = settings
@@ -120,26 +137,82 @@ class _Build:
         self.parts = PartCache(settings.state_dir)
         self.writer = ThreadPoolExecutor(max_workers=1)  # keeps parsed parts while SQL runs
 
-    def load_file(self, path: Path, order: int, kind: str,
-                  reader: Callable[[], FileRead], extra: str = "") -> None:
-        """Read ``path`` (or take its cached read), record it, stage its rows.
+    def _jobs(self) -> list[_Job]:
+        """Every file to read or list, in load order: the top level, then erp/."""
+        jobs: list[_Job] = []
+        top = [p for p in source_files(self.folder) if p.parent == self.folder]
+        for order, path in enumerate(top):
+            stem, suffix = path.stem.casefold(), path.suffix.lower()
+            if path.name == SETTINGS_FILE:
+                continue
+            if stem in SIDE_STEMS and suffix in (".csv", *WORKBOOK_EXTENSIONS):
+                jobs.append(self._table_job(path, SIDE_STEMS[stem], order, stem))
+            elif suffix in WORKBOOK_EXTENSIONS or suffix in SPREADSHEET_LIKE:
+                jobs.append(_Job(path, order, "hub workbook",
+                                 lambda path=path: _read_workbook(path)))
+            else:
+                jobs.append(_Job(path, order, "other", None))
+        erp_dir = next((p for p in self.folder.iterdir()
+                        if p.is_dir() and p.name.casefold() == ERP_DIR), None)
+        if erp_dir is not None:
+            self.mapping = read_mapping(erp_dir / MAPPING_FILE)
+            for spec in ERP_TABLES:
+                path = find_table_file(erp_dir, spec.name)
+                if path is not None:
+                    jobs.append(self._table_job(path, spec, len(top), "erp table"))
+        for problem in self.mapping.problems:
+            self.problems.append((f"{ERP_DIR}/{MAPPING_FILE}", problem.code, problem.message))
+        self.staging.value_maps = [(table, column, raw, value)
+                                   for (table, column), pairs in self.mapping.values.items()
+                                   for raw, value in pairs.items()]
+        return jobs
+
+    def _table_job(self, path: Path, spec: SheetSpec, order: int, kind: str) -> _Job:
+        renames = self.mapping.headers.get(spec.name, {}) if kind == "erp table" else {}
+        shaped = with_mapping(spec, renames)
+        return _Job(path, order, kind, lambda: _read_table(path, shaped, kind),
+                    json.dumps(sorted(renames.items())))
+
+    def run(self) -> None:
+        """Read every file (cached reads first, the rest in parallel), then stage in order."""
+        jobs = self._jobs()
+        with ThreadPoolExecutor(max_workers=2) as small, ThreadPoolExecutor(max_workers=1) as large:
+            pending = []
+            for job in jobs:
+                key = cached = None
+                if job.reader is not None:
+                    try:
+                        key = self.parts.key(job.path, _relative(job.path, self.folder), job.extra)
+                        cached = self.parts.get(key)
+                    except OSError:
+                        key = None
+                future = None
+                if job.reader is not None and cached is None:
+                    pool = large if _size(job.path) > LARGE_FILE_BYTES else small
+                    future = pool.submit(_timed, job.reader)
+                pending.append((job, key, cached, future))
+            for n, (job, key, cached, future) in enumerate(pending):
+                self.progress(n / max(len(pending), 1), f"Reading {job.path.name}")
+                self._finish(job, key, cached, future)
+
+    def _finish(self, job: _Job, key: str | None, cached: FileRead | None,
+                future: Future | None) -> None:
+        """Record one file, keep a good read, fall back to the last good one, stage rows.
 
         A file that cannot be read now but was read well before keeps its last good rows:
         its problem is reported and its message says which version is shown.
         """
-        record = _record(path, self.folder, kind)
+        record = _record(job.path, self.folder, job.kind)
         self.records.append(record)
-        started = time.perf_counter()
-        try:
-            key = self.parts.key(path, record.file, extra)
-        except OSError:
-            key = None
-        read = self.parts.get(key) if key else None
-        if read is None:
-            read = reader()
+        if job.reader is None:
+            record.status, record.message = "skipped", "not a Hub file; ignored"
+            return
+        if cached is not None:
+            read = cached
+        else:
+            read, record.seconds = future.result()
             if key and read.ok:
                 self.writer.submit(self.parts.put, key, read)
-        record.seconds = time.perf_counter() - started
         record.kind = read.kind
         if read.ok and key:
             self.parts.remember_good(record.file, key, record.modified_at)
@@ -155,57 +228,27 @@ class _Build:
                                + (f" (saved {fallback.modified_at:%d %b %Y %H:%M})."
                                   if fallback.modified_at else "."))
         record.sheets = read.sheets
-        if kind == "hub workbook":
+        if job.kind == "hub workbook":
             self.staging.workbooks.append(record.file)
         for table, sheet, rows in read.tables:
-            self.staging.add(STAGED_BY_TABLE[table], rows, record.file, sheet, order)
+            self.staging.add(STAGED_BY_TABLE[table], rows, record.file, sheet, job.order)
         self.formula_gaps += [(record.file, gap) for gap in read.formula_gaps]
 
-    def workbook(self, path: Path, order: int) -> None:
-        self.load_file(path, order, "hub workbook", lambda: _read_workbook(path))
 
-    def table_file(self, path: Path, spec_name: str, order: int, kind: str) -> None:
-        spec = SIDE_STEMS.get(spec_name) or next(s for s in ERP_TABLES if s.name == spec_name)
-        renames = self.mapping.headers.get(spec.name, {}) if kind == "erp table" else {}
-        shaped = with_mapping(spec, renames)
-        self.load_file(path, order, kind, lambda: _read_table(path, shaped, kind),
-                       extra=json.dumps(sorted(renames.items())))
+def _relative(path: Path, folder: Path) -> str:
+    return path.relative_to(folder).as_posix()
 
-    def erp(self, order: int) -> None:
-        erp_dir = next((p for p in self.folder.iterdir()
-                        if p.is_dir() and p.name.casefold() == ERP_DIR), None)
-        if erp_dir is not None:
-            self.mapping = read_mapping(erp_dir / MAPPING_FILE)
-        for problem in self.mapping.problems:
-            self.problems.append((f"{ERP_DIR}/{MAPPING_FILE}", problem.code, problem.message))
-        self.staging.value_maps = [(table, column, raw, value)
-                                   for (table, column), pairs in self.mapping.values.items()
-                                   for raw, value in pairs.items()]
-        if erp_dir is None:
-            return
-        for spec in ERP_TABLES:
-            path = find_table_file(erp_dir, spec.name)
-            if path is not None:
-                self.table_file(path, spec.name, order, "erp table")
 
-    def run(self) -> None:
-        files = [p for p in source_files(self.folder) if p.parent == self.folder]
-        total = max(len(files) + 1, 1)
-        for order, path in enumerate(files):
-            self.progress(order / total, f"Reading {path.name}")
-            stem, suffix = path.stem.casefold(), path.suffix.lower()
-            if path.name == SETTINGS_FILE:
-                continue
-            if stem in SIDE_STEMS and suffix in (".csv", *WORKBOOK_EXTENSIONS):
-                self.table_file(path, stem, order, stem)
-            elif suffix in WORKBOOK_EXTENSIONS or suffix in SPREADSHEET_LIKE:
-                self.workbook(path, order)
-            else:
-                record = _record(path, self.folder, "other")
-                record.status, record.message = "skipped", "not a Hub file; ignored"
-                self.records.append(record)
-        self.progress(len(files) / total, "Reading the ERP export")
-        self.erp(len(files))
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _timed(reader: Callable[[], FileRead]) -> tuple[FileRead, float]:
+    started = time.perf_counter()
+    return reader(), time.perf_counter() - started
 
 
 def _record_history(build: _Build, settings: Settings) -> None:

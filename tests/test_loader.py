@@ -219,3 +219,26 @@ def test_a_damaged_store_is_moved_aside_and_reported(tmp_path: Path,
     assert [(f, c) for f, c, _ in problems] == [("dashboard.duckdb", "DAMAGED")]
     assert list((tmp_path / "state").glob("dashboard.corrupt-*.duckdb"))
     assert cur.execute("SELECT count(*) FROM interactions").fetchone() == (1,)  # Hub intact
+
+
+def test_parallel_reads_stage_rows_in_file_name_order(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import hub_data.load as load
+    tiny_hub(tmp_path, interactions=[ROW], name="a.xlsx")
+    tiny_hub(tmp_path, interactions=[["INT-2", *ROW[1:]]], name="b.xlsx")
+    b_done = threading.Event()
+    original = load._read_workbook
+
+    def a_finishes_last(path: Path):
+        if path.name == "a.xlsx":
+            assert b_done.wait(10)  # b.xlsx is parsed meanwhile, in the other thread
+        read = original(path)
+        if path.name == "b.xlsx":
+            b_done.set()
+        return read
+
+    monkeypatch.setattr(load, "_read_workbook", a_finishes_last)
+    cur = build_database(tmp_path).cursor()
+    assert cur.execute("SELECT row_id, source_file FROM interactions ORDER BY row_id").fetchall() == [
+        (1, "a.xlsx"), (2, "b.xlsx")]
