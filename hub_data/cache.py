@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from hub_data.errors import HubDataError
+from hub_data.errors import HubDataError, missing_folder
 from hub_data.load import Progress, build_snapshot, source_files
 from hub_data.settings import SETTINGS_FILE, Settings, load_settings
 
@@ -45,8 +45,7 @@ def signature(settings: Settings) -> str:
     """A digest of every source file's name, size and mtime, the settings and the loader."""
     folder = settings.data_dir
     if not folder.is_dir():
-        raise HubDataError(f"The data folder {folder} does not exist or is not a folder. "
-                           "Check HUB_DATA_DIR or the folder chosen in the sidebar.")
+        raise missing_folder(folder)
     digest = hashlib.sha1(f"{LOADER_VERSION}|{folder.resolve()}".encode())
     try:
         paths = source_files(folder)

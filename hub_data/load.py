@@ -23,7 +23,7 @@ from hub_data.database import (STAGED_SPECS, Staging, create_bookkeeping, create
                                drop_work_tables, insert_rows)
 from hub_data.erp import (MAPPING_FILE, Mapping, find_table_file, read_mapping, read_table_file,
                           with_mapping)
-from hub_data.errors import HubDataError
+from hub_data.errors import HubDataError, missing_folder
 from hub_data.settings import SETTINGS_FILE, Settings, unknown_divisions
 from hub_data.sniff import sniff
 from hub_data.store import STORE_FILE, Store
@@ -335,8 +335,7 @@ def build_snapshot(settings: Settings, target: Path, progress: Progress | None =
     """
     folder = settings.data_dir
     if not folder.is_dir():
-        raise HubDataError(f"The data folder {folder} does not exist or is not a folder. "
-                           "Check HUB_DATA_DIR or the folder chosen in the sidebar.")
+        raise missing_folder(folder)
     started = time.perf_counter()
     build = _Build(settings, progress)
     try:

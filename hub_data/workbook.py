@@ -70,10 +70,6 @@ class WorkbookRead:
     problems: list[Problem] = field(default_factory=list)
     formula_gaps: list[FormulaGap] = field(default_factory=list)
 
-    @property
-    def failed(self) -> bool:
-        return bool(self.problems)
-
 
 def _cell(value: object) -> str:
     return "" if value is None else str(value).strip()
