@@ -14,8 +14,7 @@ import sys
 import time
 
 from hub_data import HubDataError, build_database, load_settings
-from hub_data.contract import ENTRY_ERROR_CODES
-from hub_data.database import table_counts
+from hub_data.database import findings_summary, load_problem_list, table_counts
 
 
 def describe(data: str | None, as_of: dt.date | None) -> dict:
@@ -28,21 +27,12 @@ def describe(data: str | None, as_of: dt.date | None) -> dict:
               "message": msg or None, "drift": []}
              for f, s, sheets, sec, msg in cur.execute(
                  "SELECT file, status, sheets, seconds, message FROM files ORDER BY file").fetchall()]
-    tables = table_counts(cur)
-    severity = dict(cur.execute("SELECT severity, count(*) FROM findings GROUP BY ALL").fetchall())
-    by_code = dict(cur.execute("""
-        SELECT f.code, count(*) FROM findings f JOIN interactions i ON i.row_id = f.row_id
-        WHERE f."table" = 'interactions' AND (i.date IS NULL OR i.date < $end)
-        GROUP BY f.code""", {"end": dt.datetime.combine(as_of + dt.timedelta(days=1),
-                                                        dt.time())}).fetchall())
     return {
         "as_of": as_of.isoformat(),
         "files": files,
-        "tables": tables,
-        "findings": {"errors": severity.get("error", 0), "warnings": severity.get("warning", 0),
-                     "by_code": {code: by_code.get(code, 0) for code in ENTRY_ERROR_CODES}},
-        "load_problems": [{"file": f, "code": c, "message": m} for f, c, m in cur.execute(
-            "SELECT file, code, message FROM load_problems ORDER BY file, code").fetchall()],
+        "tables": table_counts(cur),
+        "findings": findings_summary(cur, as_of),
+        "load_problems": load_problem_list(cur),
         "seconds": round(time.perf_counter() - started, 3),
         "cache": hub.cache,
     }

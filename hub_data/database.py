@@ -10,15 +10,17 @@ ones are DUPLICATE_ID findings, see validate.py); every finding carries its raw 
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from hub_data.contract import (ACCOUNTS, CLOSING_WORDS, CONTACTS, DEFAULT_LISTS, ERP_CUSTOMERS,
-                               ERP_QUOTES, ERP_SALES, INTERACTIONS, LISTS, QUOTE_STATUSES, REVIEWS,
-                               STAFF, SURVEY, SheetSpec)
+from hub_data.contract import (ACCOUNTS, CLOSING_WORDS, CONTACTS, DEFAULT_LISTS,
+                               ENTRY_ERROR_CODES, ERP_CUSTOMERS, ERP_QUOTES, ERP_SALES,
+                               INTERACTIONS, LISTS, QUOTE_STATUSES, REVIEWS, STAFF, SURVEY,
+                               SheetSpec)
 from hub_data.sql import create_macros
 from hub_data.workbook import ROW_COLUMN
 
@@ -366,3 +368,25 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         where = " WHERE source_file <> '*'" if table == "lists" else ""
         counts[table] = con.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]
     return counts
+
+
+def findings_summary(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, object]:
+    """The ``findings`` object of ``check`` and ``report`` (metrics.md): all load findings
+    counted by severity, whatever their date; and per entry-error code the interaction rows
+    not dated after T that carry it (a row with two Channel and Division findings of one code
+    counts once; rows without a valid Date count)."""
+    severity = dict(con.execute("SELECT severity, count(*) FROM findings GROUP BY ALL").fetchall())
+    by_code = dict(con.execute("""
+        SELECT f.code, count(DISTINCT f.row_id) FROM findings f
+        JOIN interactions i ON i.row_id = f.row_id
+        WHERE f."table" = 'interactions' AND (i.date IS NULL OR i.date < $end)
+        GROUP BY f.code""", {"end": dt.datetime.combine(as_of + dt.timedelta(days=1),
+                                                        dt.time())}).fetchall())
+    return {"errors": severity.get("error", 0), "warnings": severity.get("warning", 0),
+            "by_code": {code: by_code.get(code, 0) for code in ENTRY_ERROR_CODES}}
+
+
+def load_problem_list(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
+    """The ``load_problems`` list of ``check`` and ``report``: file, code, message."""
+    return [{"file": f, "code": c, "message": m} for f, c, m in con.execute(
+        "SELECT file, code, message FROM load_problems ORDER BY file, code").fetchall()]

@@ -549,6 +549,11 @@ class Store:
         return frame.astype({c: _PANDAS_TYPES[k] for c, k in columns.items()
                              if k in _PANDAS_TYPES})
 
+    def read_all(self) -> dict[str, pd.DataFrame]:
+        """Every store table as :meth:`read` gives it, keyed by table name (what the
+        metrics' ``workspace`` takes)."""
+        return {table: self.read(table) for table in TABLE_NAMES}
+
     def append(self, table: str, rows: Sequence[Mapping[str, object]]) -> int:
         """Validate ``rows`` (see :func:`validate_rows`) and add them to ``table`` in one
         atomic write; returns the number of rows written.

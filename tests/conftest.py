@@ -73,3 +73,25 @@ def tiny_hub(folder: Path, *, interactions: list[list[Any]] | None = None,
             ["Musa Bello", "Power", "Sales", "Yes", None, None]])],
     }
     return write_xlsx(folder / name, sheets)
+
+
+@pytest.fixture
+def make_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``make_hub(**rows)`` writes a tiny hub (tests/hubfactory.py) into ``tmp_path`` with its
+    own state folder and returns it loaded; call it again for a second hub."""
+    from tests.hubfactory import build_hub
+
+    count = 0
+
+    def make(**rows: Any):
+        nonlocal count
+        count += 1
+        monkeypatch.setenv("HUB_STATE_DIR", str(tmp_path / f"state-{count}"))
+        return build_hub(tmp_path / f"hub-{count}", **rows)
+
+    return make
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/*.json from the current code (review the diff!)")

@@ -1,0 +1,129 @@
+"""Next-action backlog as of T (metrics.md, "Next-action backlog" and "Ownership and backlog").
+
+A **thread** is a Contact ID; rows without one are threaded by their Account ID; rows with
+neither are a thread of their own. The thread's **open action** is the Next Action of its
+latest interaction (latest Date, ties: the later row, i.e. the larger ``row_id``), counting
+only rows with a valid Date ≤ T. The thread belongs to the division of that latest row and
+its action to that row's Logged By; the account's owner is shown beside it.
+
+Status (first that applies): ``closed`` (a closing word), ``missing_next_action`` (blank),
+``no_due_date`` (no valid Action Due Date), ``overdue`` (due < T), ``due_this_week``
+(T ≤ due ≤ T + 6), ``upcoming`` (due > T + 6). Due dates compare as calendar days.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from metrics.calendar import end_of
+
+STATUSES: tuple[str, ...] = ("closed", "missing_next_action", "no_due_date", "overdue",
+                             "due_this_week", "upcoming")
+AGING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("1–7", 1, 7), ("8–14", 8, 14), ("15–30", 15, 30), ("> 30", 31, None))
+
+# One row per thread: the latest interaction with a valid Date <= T. Thread keys carry a
+# prefix so a Contact ID never collides with an Account ID or a row number of the same text.
+_THREADS_SQL = """
+    WITH latest AS (
+      SELECT i.*,
+             CASE WHEN i.contact_id IS NOT NULL THEN 'contact'
+                  WHEN i.account_id IS NOT NULL THEN 'account' ELSE 'row' END AS thread_kind,
+             coalesce('contact:' || i.contact_id, 'account:' || i.account_id,
+                      'row:' || CAST(i.row_id AS VARCHAR)) AS thread
+      FROM interactions i
+      WHERE i.date IS NOT NULL AND i.date < $end
+      QUALIFY row_number() OVER (
+        PARTITION BY coalesce('contact:' || i.contact_id, 'account:' || i.account_id,
+                              'row:' || CAST(i.row_id AS VARCHAR))
+        ORDER BY i.date DESC, i.row_id DESC) = 1),
+    threads AS (
+      SELECT l.*, CAST(l.due_date AS DATE) AS due_day,
+             CASE WHEN l.closes THEN 'closed'
+                  WHEN l.next_action IS NULL THEN 'missing_next_action'
+                  WHEN l.due_date IS NULL THEN 'no_due_date'
+                  WHEN CAST(l.due_date AS DATE) < $as_of THEN 'overdue'
+                  WHEN CAST(l.due_date AS DATE) <= $week_end THEN 'due_this_week'
+                  ELSE 'upcoming' END AS status
+      FROM latest l)
+"""
+
+
+def _params(as_of: dt.date) -> dict[str, object]:
+    return {"end": end_of(as_of), "as_of": as_of, "week_end": as_of + dt.timedelta(days=6)}
+
+
+def threads(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
+    """One row per backlog thread as of T, most urgent first (overdue longest first).
+
+    Columns: ``thread`` (key: ``contact:<id>``, ``account:<id>`` or ``row:<row_id>``),
+    ``thread_kind``, ``contact_id``, ``contact_name``, ``account_id``, ``company_name``,
+    ``division`` (of the latest row), ``status``, ``owner`` (Logged By of the latest row),
+    ``account_owner`` (accounts.account_owner of the latest row's account),
+    ``interaction_id``, ``last_date`` (Date of the latest row), ``interaction_type``,
+    ``next_action``, ``due_date`` (the day), ``age_days`` (calendar days from the latest
+    row's day to T), ``days_overdue`` (T − due in days, overdue threads only, else null),
+    ``source_file``, ``source_sheet``, ``source_row``, ``row_id`` (so a steward can find the
+    row).
+
+    Spec: metrics.md "Next-action backlog". Readings: rows without a valid Date or dated after
+    T are left out before the latest row is chosen; ``age_days`` counts calendar days.
+    """
+    return cur.execute(_THREADS_SQL + """
+        SELECT t.thread, t.thread_kind, t.contact_id, c.full_name AS contact_name,
+               t.account_id, a.company_name, t.division, t.status,
+               t.logged_by AS owner, a.account_owner,
+               t.interaction_id, t.date AS last_date, t.interaction_type, t.next_action,
+               t.due_day AS due_date,
+               date_diff('day', CAST(t.date AS DATE), $as_of) AS age_days,
+               CASE WHEN t.status = 'overdue'
+                    THEN date_diff('day', t.due_day, $as_of) END AS days_overdue,
+               t.source_file, t.source_sheet, t.source_row, t.row_id
+        FROM threads t
+        LEFT JOIN accounts a ON a.account_id = t.account_id
+        LEFT JOIN contacts c ON c.contact_id = t.contact_id
+        ORDER BY CASE t.status WHEN 'overdue' THEN 0 WHEN 'due_this_week' THEN 1
+                      WHEN 'missing_next_action' THEN 2 WHEN 'no_due_date' THEN 3
+                      WHEN 'upcoming' THEN 4 ELSE 5 END,
+                 days_overdue DESC NULLS LAST, t.due_day NULLS LAST, t.date, t.row_id
+    """, _params(as_of)).df()
+
+
+def status_counts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                  division: str | None) -> dict[str, int]:
+    """Threads per status in ``division`` (the division of each thread's latest row) as of T;
+    all six statuses always present, in :data:`STATUSES` order, 0 when none.
+
+    Spec: metrics.md "Next-action backlog" and "Report details" (the report's ``backlog``).
+    ``division=None`` counts every thread (including threads without a division).
+    """
+    rows = cur.execute(_THREADS_SQL + """
+        SELECT status, count(*) FROM threads
+        WHERE $division IS NULL OR division = $division
+        GROUP BY status""", {**_params(as_of), "division": division}).fetchall()
+    found = {status: int(count) for status, count in rows}
+    return {status: found.get(status, 0) for status in STATUSES}
+
+
+def aging(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+          division: str | None = None) -> pd.DataFrame:
+    """Overdue threads by days overdue (T − due, calendar days): buckets ``1–7``, ``8–14``,
+    ``15–30``, ``> 30``, always all four in that order (``threads`` 0 when none).
+
+    Columns: ``bucket``, ``min_days``, ``max_days`` (null for ``> 30``), ``threads``.
+    Spec: metrics.md "Operational measures", backlog aging. ``division=None``: every division.
+    """
+    rows = dict(cur.execute(_THREADS_SQL + """
+        SELECT CASE WHEN d <= 7 THEN '1–7' WHEN d <= 14 THEN '8–14'
+                    WHEN d <= 30 THEN '15–30' ELSE '> 30' END AS bucket, count(*)
+        FROM (SELECT date_diff('day', due_day, $as_of) AS d FROM threads
+              WHERE status = 'overdue' AND ($division IS NULL OR division = $division))
+        GROUP BY bucket""", {**_params(as_of), "division": division}).fetchall())
+    return pd.DataFrame({
+        "bucket": [name for name, _, _ in AGING_BUCKETS],
+        "min_days": [lo for _, lo, _ in AGING_BUCKETS],
+        "max_days": pd.array([hi for _, _, hi in AGING_BUCKETS], dtype="Int64"),
+        "threads": [int(rows.get(name, 0)) for name, _, _ in AGING_BUCKETS],
+    })

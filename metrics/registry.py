@@ -1,0 +1,137 @@
+"""Every KPI of metrics.md declared once (architecture.md rule 4): pages and the report loop
+over :data:`METRICS`, never hand-wire a number.
+
+A :class:`MetricSpec` names the metric (the spec's id), says how to show it (label, unit,
+grain, description for the tile's help) and points at its compute function, which has the
+signature ``fn(cur, *, window, as_of, division, settings) -> MetricOutput``. Targets and
+directions live in :mod:`metrics.targets` (settings.toml may override a target per division).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable, Literal
+
+import duckdb
+
+from hub_data.contract import DIVISION_KPI_IDS
+from hub_data.settings import Settings
+from metrics import hospitality, medical, motors, pilot, power
+from metrics.calendar import Window
+from metrics.result import Direction, MetricOutput
+from metrics.targets import DEFAULTS, target_for
+
+Unit = Literal["ratio", "change", "count", "hours", "days", "score", "per_distributor"]
+Grain = Literal["week", "window", "quarter", "pilot"]
+Compute = Callable[..., MetricOutput]
+PILOT = "pilot"
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One declared metric: ``divisions`` is the divisions it belongs to (the pilot metrics:
+    every division, ``("*",)``); ``grain`` is the window it is measured over."""
+
+    id: str
+    label: str
+    divisions: tuple[str, ...]
+    unit: Unit
+    grain: Grain
+    description: str
+    compute: Compute
+
+    @property
+    def target(self) -> float | None:
+        """The default target (settings.toml may override it; see :meth:`target_in`)."""
+        return DEFAULTS[self.id][0]
+
+    @property
+    def direction(self) -> Direction:
+        return DEFAULTS[self.id][1]
+
+    def target_in(self, division: str, settings: Settings | None) -> float | None:
+        """The target that applies in ``division``."""
+        return target_for(settings, division, self.id)[0]
+
+    def run(self, cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
+            division: str, settings: Settings | None = None) -> MetricOutput:
+        """Compute this metric for ``division`` over ``window`` as of T."""
+        return self.compute(cur, window=window, as_of=as_of, division=division,
+                            settings=settings)
+
+
+_ALL = ("*",)
+_MOTORS, _POWER, _MEDICAL = ("Motors",), ("Power",), ("Medical",)
+_HOSPITALITY = ("GRAS Restaurant", "Cube 65 Clinic")
+
+METRICS: tuple[MetricSpec, ...] = (
+    # Pilot success (per pilot week; compliance and confidence over the pilot so far)
+    MetricSpec("adoption_rate", "Adoption", _ALL, "ratio", "week",
+               "Customer-facing staff who logged at least one interaction in the week, "
+               "out of the customer-facing roster active that week.", pilot.adoption_rate),
+    MetricSpec("data_quality_error_rate", "Data-quality error rate", _ALL, "ratio", "week",
+               "New entries with at least one entry error (missing contact, bad date, "
+               "duplicate, …) out of all new entries.", pilot.data_quality_error_rate),
+    MetricSpec("process_compliance", "Weekly review held", _ALL, "ratio", "pilot",
+               "Pilot weeks with a review meeting that used the Hub, out of the weeks "
+               "judged so far.", pilot.process_compliance),
+    MetricSpec("stakeholder_confidence", "Stakeholder confidence", _ALL, "ratio", "pilot",
+               "Survey answers scoring 4 or 5 on both ease of use and value.",
+               pilot.stakeholder_confidence),
+    # Motors
+    MetricSpec("qualified_inquiries", "Qualified inquiries", _MOTORS, "count", "window",
+               "Inquiry interactions logged in the window.", motors.qualified_inquiries),
+    MetricSpec("inquiry_response_12h", "Inquiries answered within 12 h", _MOTORS, "ratio",
+               "window", "Inquiries followed by another interaction with the account within "
+               "12 hours.", motors.inquiry_response_12h),
+    MetricSpec("inquiry_to_quote_rate", "Inquiry → quote", _MOTORS, "ratio", "window",
+               "Inquiries whose account got a quote within 30 days.",
+               motors.inquiry_to_quote_rate),
+    MetricSpec("quote_to_purchase_rate", "Quote → purchase", _MOTORS, "ratio", "window",
+               "ERP quotes dated in the window that were won or invoiced.",
+               motors.quote_to_purchase_rate),
+    MetricSpec("first_contact_resolution", "First-contact resolution", _MOTORS, "ratio",
+               "window", "Service requests and complaints resolved in the same contact.",
+               motors.first_contact_resolution),
+    # Power
+    MetricSpec("lead_response_hours", "Lead response time", _POWER, "hours", "window",
+               "Median hours from a lead to the first other interaction with the account.",
+               power.lead_response_hours),
+    MetricSpec("lead_to_site_visit_rate", "Lead → site visit", _POWER, "ratio", "window",
+               "Leads with a site visit within 60 days.", power.lead_to_site_visit_rate),
+    MetricSpec("proposal_win_rate", "Proposal win rate", _POWER, "ratio", "window",
+               "Proposals closed in the window that were won.", power.proposal_win_rate),
+    MetricSpec("avg_sales_cycle_days", "Average sales cycle", _POWER, "days", "window",
+               "Mean days from the first lead to a won proposal.", power.avg_sales_cycle_days),
+    # Medical
+    MetricSpec("new_distributors", "New distributors this quarter", _MEDICAL, "count",
+               "quarter", "Distributors signed (or first invoiced) in the calendar quarter.",
+               medical.new_distributors),
+    MetricSpec("distributor_order_frequency", "Orders per distributor", _MEDICAL,
+               "per_distributor", "window", "ERP sales to distributors per ordering "
+               "distributor.", medical.distributor_order_frequency),
+    MetricSpec("avg_order_volume_yoy", "Average order vs last year", _MEDICAL, "change",
+               "window", "Mean distributor order amount against the same window last year.",
+               medical.avg_order_volume_yoy),
+    MetricSpec("quality_flag_resolution_hours", "Quality flag resolution", _MEDICAL, "hours",
+               "window", "Median hours from a quality flag to its resolution.",
+               medical.quality_flag_resolution_hours),
+    # GRAS Restaurant and Cube 65 Clinic
+    MetricSpec("avg_spend_per_customer_yoy", "Spend per visit vs last year", _HOSPITALITY,
+               "change", "window", "Mean amount per visit (ERP sale) against the same window "
+               "last year.", hospitality.avg_spend_per_customer_yoy),
+    MetricSpec("repeat_customer_rate", "Repeat customers", _HOSPITALITY, "ratio", "window",
+               "First-time customers of 6–12 months ago who came back within 183 days.",
+               hospitality.repeat_customer_rate),
+    MetricSpec("online_review_score", "Online review score", _HOSPITALITY, "score", "window",
+               "Mean rating of online reviews in the window.", hospitality.online_review_score),
+)
+BY_ID: dict[str, MetricSpec] = {spec.id: spec for spec in METRICS}
+PILOT_METRICS: tuple[MetricSpec, ...] = tuple(s for s in METRICS if s.divisions == _ALL)
+
+
+def division_metrics(division: str) -> tuple[MetricSpec, ...]:
+    """The division KPIs of ``division`` (metrics.md table), in the spec's order; none for a
+    division the spec has no panel for."""
+    ids = DIVISION_KPI_IDS.get(division, ())
+    return tuple(BY_ID[kpi] for kpi in ids)

@@ -1,0 +1,105 @@
+"""One KPI result shape everywhere (metrics.md, common rules) and the one function that
+decides a status.
+
+Every metric function returns a :class:`MetricOutput`: the :class:`KpiResult` the report and
+the tiles show, plus the rows behind it (the drill-down), each flagged ``in_numerator`` so a
+page never rebuilds the query.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+Direction = Literal["higher", "lower"]
+Status = Literal["on_track", "off_track", "no_data", "info"]
+STATUSES: tuple[Status, ...] = ("on_track", "off_track", "no_data", "info")
+HIGHER: Direction = "higher"
+LOWER: Direction = "lower"
+# Float noise (0.1 + 0.7 = 0.7999999999999999) must not flip a status at the target itself.
+_TOLERANCE = 1e-9
+
+
+def status_for(value: float | None, target: float | None, direction: Direction) -> Status:
+    """``no_data`` without a value; ``info`` without a target; else on or off track.
+
+    A "higher is better" target is met at the target or above (">80%" is met at 80%); a
+    "lower is better" target only strictly below it ("<10%" is missed at 10%).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "no_data"
+    if target is None:
+        return "info"
+    if direction == HIGHER:
+        return "on_track" if value >= target - _TOLERANCE else "off_track"
+    return "on_track" if value < target - _TOLERANCE else "off_track"
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """A KPI as metrics.md defines it; ``id`` keys it and is not part of :meth:`as_dict`."""
+
+    id: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    n: int | None
+    target: float | None
+    direction: Direction
+    status: Status
+
+    def as_dict(self) -> dict[str, Any]:
+        """The seven keys of the JSON report, plain Python numbers."""
+        return {"value": _plain(self.value), "numerator": _plain(self.numerator),
+                "denominator": _plain(self.denominator), "n": self.n,
+                "target": _plain(self.target), "direction": self.direction,
+                "status": self.status}
+
+
+def _plain(number: float | None) -> float | int | None:
+    """JSON-ready: None for null or NaN, Python int for whole counts, Python float else."""
+    if number is None:
+        return None
+    if isinstance(number, numbers.Integral):
+        return int(number)
+    number = float(number)
+    return None if math.isnan(number) else number
+
+
+def make_result(kpi_id: str, *, value: float | None, n: int | None,
+                target: float | None, direction: Direction,
+                numerator: float | None = None, denominator: float | None = None) -> KpiResult:
+    """A KpiResult whose status comes from :func:`status_for` (never set by hand)."""
+    if value is not None and isinstance(value, float) and math.isnan(value):
+        value = None
+    return KpiResult(kpi_id, value, numerator, denominator, n, target, direction,
+                     status_for(value, target, direction))
+
+
+def ratio_result(kpi_id: str, numerator: int | float, denominator: int | float, *,
+                 target: float | None, direction: Direction) -> KpiResult:
+    """A rate: value = numerator / denominator, n = denominator; nothing to measure (a zero
+    denominator) gives value null with numerator 0 and denominator 0."""
+    if not denominator:
+        return make_result(kpi_id, value=None, numerator=0, denominator=0, n=0,
+                           target=target, direction=direction)
+    return make_result(kpi_id, value=numerator / denominator, numerator=numerator,
+                       denominator=denominator, n=int(denominator), target=target,
+                       direction=direction)
+
+
+def empty_result(kpi_id: str, *, target: float | None, direction: Direction) -> KpiResult:
+    """Nothing measured at all: value, numerator, denominator and n null (``no_data``)."""
+    return make_result(kpi_id, value=None, n=None, target=target, direction=direction)
+
+
+@dataclass(frozen=True)
+class MetricOutput:
+    """A KPI result and the rows behind it; ``rows`` has a boolean ``in_numerator`` column
+    (for a median or mean: whether the row is measured) and whatever the page shows."""
+
+    result: KpiResult
+    rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"in_numerator": []}))

@@ -1,0 +1,74 @@
+"""The metric registry: one declaration per spec id, each documented in metrics.md (a copy
+is kept in tests/data/ so a fresh clone can run this), each callable the same way."""
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+
+import pytest
+
+from hub_data.contract import DIVISION_KPI_IDS, KPI_IDS
+from metrics.calendar import window_ending
+from metrics.registry import BY_ID, METRICS, PILOT_METRICS, division_metrics
+from metrics.result import MetricOutput
+from metrics.targets import DEFAULTS
+from tests.conftest import DATA
+
+SPEC = (DATA / "metrics.md").read_text(encoding="utf-8")
+
+
+def test_ids_are_unique_and_cover_every_kpi_of_the_spec():
+    ids = [spec.id for spec in METRICS]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == set(KPI_IDS) == set(DEFAULTS)
+
+
+@pytest.mark.parametrize("spec", METRICS, ids=lambda s: s.id)
+def test_each_metric_is_defined_in_the_spec(spec):
+    assert re.search(rf"\|\s*{spec.id}\s*\|", SPEC), f"{spec.id} is not a row of metrics.md"
+    assert spec.label and spec.description.endswith(".")
+    assert inspect.getdoc(spec.compute), f"{spec.id}: its function needs a docstring"
+
+
+@pytest.mark.parametrize("spec", METRICS, ids=lambda s: s.id)
+def test_each_compute_takes_the_same_keywords(spec):
+    parameters = inspect.signature(spec.compute).parameters
+    assert list(parameters)[:1] == ["cur"]
+    for name in ("window", "as_of", "division", "settings"):
+        assert parameters[name].kind is inspect.Parameter.KEYWORD_ONLY, (spec.id, name)
+
+
+def test_division_panels_follow_the_spec_order():
+    for division, ids in DIVISION_KPI_IDS.items():
+        assert [spec.id for spec in division_metrics(division)] == list(ids)
+    assert division_metrics("Head Office") == ()
+    assert [spec.id for spec in PILOT_METRICS] == list(KPI_IDS[:4])
+
+
+@pytest.fixture(scope="module")
+def empty_hub(tmp_path_factory: pytest.TempPathFactory):
+    """A hub with the required sheets and nothing in them."""
+    from tests.hubfactory import build_hub
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HUB_STATE_DIR", str(tmp_path_factory.mktemp("empty-state")))
+        return build_hub(tmp_path_factory.mktemp("empty-hub"))
+
+
+@pytest.mark.parametrize("spec", METRICS, ids=lambda s: s.id)
+def test_every_metric_runs_on_an_empty_hub_without_inventing_numbers(spec, empty_hub):
+    """Nothing to measure: no value (a count says 0), never an exception. The one exception
+    is the spec's: weeks judged with no review meeting recorded are weeks not held (0 / 4)."""
+    division = "Motors" if spec.divisions == ("*",) else spec.divisions[0]
+    as_of = dt.date(2026, 7, 15)
+    out = spec.run(empty_hub.workspace(), window=window_ending(as_of), as_of=as_of,
+                   division=division, settings=empty_hub.settings)
+    assert isinstance(out, MetricOutput) and "in_numerator" in out.rows.columns
+    assert out.result.id == spec.id and BY_ID[spec.id] is spec
+    if spec.unit == "count":
+        assert out.result.value == 0
+    elif spec.id == "process_compliance":
+        assert (out.result.value, out.result.denominator) == (0.0, 4)
+    else:
+        assert out.result.value is None and out.result.status == "no_data"
