@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import Callable, Literal
 
 import duckdb
+import pandas as pd
 
 from hub_data.contract import DIVISION_KPI_IDS
 from hub_data.settings import Settings
 from metrics import hospitality, medical, motors, pilot, power
-from metrics.calendar import Window
+from metrics.calendar import TREND_WINDOWS, Window, trend_windows
 from metrics.result import Direction, MetricOutput
 from metrics.targets import DEFAULTS, target_for
 
@@ -135,3 +136,21 @@ def division_metrics(division: str) -> tuple[MetricSpec, ...]:
     division the spec has no panel for."""
     ids = DIVISION_KPI_IDS.get(division, ())
     return tuple(BY_ID[kpi] for kpi in ids)
+
+
+def trend(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+          division: str, settings: Settings | None = None,
+          count: int = TREND_WINDOWS) -> pd.DataFrame:
+    """The metric over ``count`` back-to-back 28-day windows ending on T, oldest first
+    (metrics.md, "previous window / trend"): window_start, window_end and the result's
+    value, numerator, denominator, n and status per window. The last two rows are the
+    previous window and the current one."""
+    rows = []
+    for window in trend_windows(as_of, count):
+        result = spec.run(cur, window=window, as_of=as_of, division=division,
+                          settings=settings).result
+        rows.append({"window_start": window.start, "window_end": window.end,
+                     "value": result.value, "numerator": result.numerator,
+                     "denominator": result.denominator, "n": result.n,
+                     "status": result.status})
+    return pd.DataFrame(rows)

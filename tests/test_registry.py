@@ -72,3 +72,23 @@ def test_every_metric_runs_on_an_empty_hub_without_inventing_numbers(spec, empty
         assert (out.result.value, out.result.denominator) == (0.0, 4)
     else:
         assert out.result.value is None and out.result.status == "no_data"
+
+
+def test_trend_runs_the_metric_over_twelve_windows(make_hub):
+    from metrics.registry import trend
+    from tests.hubfactory import account, contact, interaction, member
+
+    # one inquiry on T, one 28 days earlier (previous window), one 29 × 11 days back (none)
+    as_of = dt.date(2026, 7, 15)
+    hub = make_hub(accounts=[account("A1", "Motors")], contacts=[contact("C1", "A1")],
+                   staff=[member("Ada Obi", "Motors")],
+                   interactions=[interaction(f"I{k}", dt.datetime.combine(day, dt.time(9)),
+                                             "C1", "Inquiry", "Ada Obi")
+                                 for k, day in enumerate([as_of, as_of - dt.timedelta(days=28),
+                                                          as_of - dt.timedelta(days=27)])])
+    frame = trend(BY_ID["qualified_inquiries"], hub.workspace(), as_of=as_of,
+                  division="Motors", settings=hub.settings)
+    assert len(frame) == 12 and frame.iloc[-1]["window_end"] == as_of
+    # the current window [T − 27, T] holds T and T − 27; the previous one holds T − 28
+    assert list(frame["value"].iloc[-2:]) == [1, 2]
+    assert frame["value"].iloc[:-2].sum() == 0
