@@ -42,3 +42,53 @@ def fig_findings_by_code(frame: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(title_text="Findings (cells or rows to fix)", gridcolor="#e5e7eb")
     fig.update_yaxes(title_text=None, categoryorder="array", categoryarray=list(totals["code"]))
     return _layout(fig, "What needs fixing, by finding code", max(320, 36 * len(totals) + 120))
+
+
+PILOT_SERIES = {
+    # kpi id: (weeks column, chart title, y-axis title, is a rate)
+    "adoption_rate": ("adoption_rate", "Adoption per pilot week", "Staff who logged", True),
+    "data_quality_error_rate": ("data_quality_error_rate", "Entry errors per pilot week",
+                                "New entries with an error", True),
+    "process_compliance": ("review_held", "Weekly review held", "Review held", False),
+}
+
+
+def fig_pilot_metric(weeks: pd.DataFrame, kpi_id: str, target: float | None,
+                     direction: str, division: str) -> go.Figure:
+    """One pilot metric over the pilot weeks (metrics.pilot.pilot_weeks' frame): a bar per
+    week coloured by status against the target, the target as a dashed line, the current
+    partial week hatched. Process compliance shows held / not held."""
+    column, title, axis, is_rate = PILOT_SERIES[kpi_id]
+    fig = go.Figure()
+    if is_rate:
+        values = weeks[column].astype(float)
+        if target is None:
+            colours = [STATUS_COLOURS["info"]] * len(values)
+        else:
+            met = values >= target - 1e-9 if direction == "higher" else values < target - 1e-9
+            colours = [STATUS_COLOURS["no_data"] if pd.isna(v) else
+                       STATUS_COLOURS["on_track" if ok else "off_track"]
+                       for v, ok in zip(values, met)]
+        fig.add_bar(x=weeks["week"], y=values * 100, marker_color=colours,
+                    marker_pattern_shape=["" if c else "/" for c in weeks["complete"]],
+                    text=[("–" if pd.isna(v) else f"{v * 100:.0f}%") for v in values],
+                    textposition="outside", name=axis,
+                    hovertemplate="Week %{x}: %{y:.0f}%<extra></extra>")
+        if target is not None:
+            fig.add_hline(y=target * 100, line_dash="dash", line_color="#111827",
+                          annotation_text=f"target {'≥' if direction == 'higher' else '<'} "
+                                          f"{target * 100:.0f}%",
+                          annotation_position="top left")
+        top = max([target * 100 if target else 0, *[v * 100 for v in values.dropna()], 10])
+        fig.update_yaxes(title_text=f"{axis} (%)", range=[0, min(100, top) * 1.18 + 2],
+                         gridcolor="#e5e7eb")
+    else:
+        held = weeks[column].astype(bool)
+        fig.add_bar(x=weeks["week"], y=[1] * len(held),
+                    marker_color=[STATUS_COLOURS["on_track"] if h else STATUS_COLOURS["off_track"]
+                                  for h in held],
+                    text=["held" if h else "not held" for h in held], textposition="inside",
+                    hovertemplate="Week %{x}: %{text}<extra></extra>", name=axis)
+        fig.update_yaxes(visible=False, range=[0, 1.1])
+    fig.update_xaxes(title_text="Pilot week", tickmode="linear", dtick=1, range=[0.4, 12.6])
+    return _layout(fig, f"{division}: {title}", 360)
