@@ -92,3 +92,26 @@ def fig_pilot_metric(weeks: pd.DataFrame, kpi_id: str, target: float | None,
         fig.update_yaxes(visible=False, range=[0, 1.1])
     fig.update_xaxes(title_text="Pilot week", tickmode="linear", dtick=1, range=[0.4, 12.6])
     return _layout(fig, f"{division}: {title}", 360)
+
+
+def fig_confidence_periods(periods: pd.DataFrame, target: float | None,
+                           division: str) -> go.Figure:
+    """Stakeholder confidence per check-in period (metrics.pilot.checkin's frame): the share
+    of answers scoring 4–5 on both questions, a grey gap for a period without answers."""
+    values = periods["stakeholder_confidence"].astype(float) if len(periods) else pd.Series([])
+    labels = [f"Weeks {2 * k - 1}–{2 * k}" for k in periods.get("period", [])]
+    colours = [STATUS_COLOURS["no_data"] if pd.isna(v) else
+               STATUS_COLOURS["info"] if target is None else
+               STATUS_COLOURS["on_track" if v >= target - 1e-9 else "off_track"]
+               for v in values]
+    fig = go.Figure()
+    fig.add_bar(x=labels, y=values.fillna(0) * 100, marker_color=colours,
+                text=["no answers" if pd.isna(v) else f"{v * 100:.0f}%" for v in values],
+                textposition="outside", hovertemplate="%{x}: %{text}<extra></extra>")
+    if target is not None:
+        fig.add_hline(y=target * 100, line_dash="dash", line_color="#111827",
+                      annotation_text=f"target ≥ {target * 100:.0f}%",
+                      annotation_position="top left")
+    fig.update_yaxes(title_text="Answers scoring 4–5 (%)", range=[0, 118], gridcolor="#e5e7eb")
+    fig.update_xaxes(title_text="Check-in period")
+    return _layout(fig, f"{division}: stakeholder confidence per check-in period", 360)

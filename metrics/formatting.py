@@ -62,3 +62,39 @@ def megabytes(size_bytes: float | None) -> str:
     if size_bytes < 0.1 * MB:
         return f"{size_bytes / 1024:,.0f} kB"
     return f"{size_bytes / MB:,.1f} MB"
+
+
+def kpi_value(value: float | None, unit: str) -> str:
+    """A KPI value the way its unit reads (registry units): ``58 %``, ``3.9 h``, ``78 days``,
+    ``77``, ``4.6``, ``+17 %`` (a change against last year), ``4.8`` (per distributor)."""
+    if _missing(value):
+        return "–"
+    if unit == "ratio":
+        return percent(value)
+    if unit == "change":
+        return f"{value * 100:+.0f} %".replace("-", "−")
+    if unit == "hours":
+        return f"{value:.1f} h"
+    if unit == "days":
+        return f"{value:.0f} days"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:.1f}"
+
+
+def kpi_target(target: float | None, direction: str, unit: str) -> str:
+    """``target ≥ 60 %`` / ``target < 4.0 h``; "no target" for a KPI without one."""
+    if target is None:
+        return "no target"
+    sign = "≥" if direction == "higher" else "<"
+    return f"target {sign} {kpi_value(target, unit)}"
+
+
+def wilson_interval(successes: float, trials: float, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson score interval of a rate (for small numbers: "45–94 %", never a
+    verdict from 1 of 2). ``trials`` must be positive."""
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    spread = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    return max(0.0, centre - spread), min(1.0, centre + spread)

@@ -376,3 +376,20 @@ def pilot_summary(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.da
 def _target(settings: Settings | None, division: str, kpi: str) -> dict[str, Any]:
     target, direction = target_for(settings, division, kpi)
     return {"target": target, "direction": direction}
+
+
+def intervention_periods(periods: pd.DataFrame) -> dict[str, list[int]]:
+    """Per metric needing intervention, the judged periods that were off track next to
+    another off-track one (the evidence a banner names), e.g. {"adoption_rate": [1, 2, 3]}."""
+    judged = periods[periods["judged"]] if len(periods) else periods
+    found: dict[str, list[int]] = {}
+    for kpi in INTERVENTION_KPIS:
+        if not len(judged):
+            break
+        off = list(judged[f"{kpi}_status"] == "off_track")
+        numbers = list(judged["period"])
+        hits = sorted({numbers[i + d] for i in range(len(off) - 1) if off[i] and off[i + 1]
+                       for d in (0, 1)})
+        if hits:
+            found[kpi] = hits
+    return found

@@ -9,19 +9,26 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import html
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from hub_data import HubDataError, HubLoader, LoadedHub, Settings
 from hub_data.access import LOCAL_ADMIN, Role, RoleMap, load_role_map
 from hub_data.settings import resolve_data_dir
+from hub_data.store import Store
+from metrics.charts import STATUS_COLOURS
 from metrics.data_status import load_summary
-from metrics.formatting import day, moment
+from metrics.formatting import day, kpi_target, kpi_value, moment, wilson_interval
+from metrics.inputs import workspace
+from metrics.result import KpiResult
 
 DATA_STATUS_PAGE = "pages/data_status.py"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -212,3 +219,74 @@ def setup(title: str) -> PageContext:
                 "`HUB_DATA_DIR=/path/to/folder` (or `-- --data /path`), or change the data "
                 "folder in the sidebar.", icon=":material/info:")
     return PageContext(hub, as_of, role)
+
+
+STATUS_WORDS = {"on_track": ("✓", "on track"), "off_track": ("✗", "off track"),
+                "no_data": ("–", "no data"), "info": ("•", "no target"),
+                "too_few": ("–", "too few data")}
+
+
+def too_few(result: KpiResult, unit: str, min_n: int) -> bool:
+    """Small numbers never shout (ui.md): a measured value over fewer than ``min_n`` rows."""
+    return (result.value is not None and unit != "count" and result.n is not None
+            and result.n < min_n)
+
+
+def kpi_tile(label: str, result: KpiResult, *, unit: str, detail: str, min_n: int,
+             change: str | None = None, help: str | None = None,
+             reason: str | None = None) -> None:
+    """One KPI tile (ui.md, "A KPI tile"): label; value, target and status word with its icon;
+    the numerator/denominator or n and the window; the change. Below ``min_n`` rows the tile
+    is grey and says "too few data (n = …)" with the range the rate may really be in; with
+    no value it says why (``reason``) instead of showing a zero."""
+    small = too_few(result, unit, min_n)
+    status = "too_few" if small else result.status
+    colour = STATUS_COLOURS["no_data" if small else result.status]
+    icon, word = STATUS_WORDS[status]
+    if small:
+        word = f"too few data (n = {result.n})"
+    value = kpi_value(result.value, unit)
+    lines = [html.escape(detail)]
+    if small and unit == "ratio" and result.denominator:
+        low, high = wilson_interval(result.numerator or 0, result.denominator)
+        lines.append(f"could be anywhere from {low * 100:.0f} to {high * 100:.0f} %")
+    if result.value is None and reason:
+        lines.append(html.escape(reason))
+    if change:
+        lines.append(html.escape(change))
+    with st.container(border=True):
+        st.markdown(
+            f"<div style='font-size:1.15rem;font-weight:600'>{html.escape(label)}</div>"
+            f"<div style='display:flex;align-items:baseline;gap:0.8rem;flex-wrap:wrap'>"
+            f"<span style='font-size:2.9rem;font-weight:700;color:{colour};line-height:1.15'>"
+            f"{html.escape(value)}</span>"
+            f"<span style='font-size:1.05rem;color:#374151'>"
+            f"{html.escape(kpi_target(result.target, result.direction, unit))}</span></div>"
+            f"<div style='font-size:1.15rem;font-weight:700;color:{colour}'>"
+            f"{icon} {html.escape(word)}</div>"
+            + "".join(f"<div style='font-size:1rem;color:#374151'>{line}</div>"
+                      for line in lines),
+            unsafe_allow_html=True, help=help)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _store_frames(state_dir: str, seed_dir: str, version: int) -> dict[str, pd.DataFrame]:
+    """The store's tables, re-read only when the store file changes (``version``)."""
+    return Store(Path(state_dir), Path(seed_dir)).read_all()
+
+
+def metrics_cursor(ctx: PageContext) -> duckdb.DuckDBPyConnection:
+    """A cursor for the metrics: this session's view of the snapshot plus the store tables.
+    A store that cannot be read is said once; the metrics then see an empty store."""
+    store = Store.for_settings(ctx.settings)
+    try:
+        version = store.path.stat().st_mtime_ns
+    except OSError:
+        version = 0
+    try:
+        frames = _store_frames(str(store.state_dir), str(store.seed_dir), version)
+    except HubDataError as exc:
+        st.warning(f"The dashboard's own records could not be read: {md_escape(exc)}",
+                   icon=":material/warning:")
+        frames = {}
+    return workspace(ctx.hub.con, frames)

@@ -25,3 +25,21 @@ def test_percent_day_moment_megabytes() -> None:
     assert day(dt.date(2026, 6, 15)) == "15 Jun 2026"
     assert moment(dt.datetime(2026, 6, 15, 14, 5)) == "15 Jun 2026, 14:05"
     assert megabytes(104_857_600) == "100.0 MB" and megabytes(20_480) == "20 kB"
+
+
+def test_kpi_values_and_targets_read_by_unit():
+    from metrics.formatting import kpi_target, kpi_value
+    assert kpi_value(0.583, "ratio") == "58 %"
+    assert kpi_value(0.17, "change") == "+17 %" and kpi_value(-0.05, "change") == "−5 %"
+    assert kpi_value(3.94, "hours") == "3.9 h" and kpi_value(78.05, "days") == "78 days"
+    assert kpi_value(1234, "count") == "1,234" and kpi_value(None, "ratio") == "–"
+    assert kpi_target(0.6, "higher", "ratio") == "target ≥ 60 %"
+    assert kpi_target(4, "lower", "hours") == "target < 4.0 h"
+    assert kpi_target(None, "higher", "count") == "no target"
+
+
+def test_wilson_interval_of_one_of_two_is_wide():
+    from metrics.formatting import wilson_interval
+    low, high = wilson_interval(1, 2)
+    assert round(low, 3) == 0.095 and round(high, 3) == 0.905
+    assert wilson_interval(10, 10)[1] == 1.0

@@ -21,8 +21,12 @@ def _run(path: Path | str, **query: str) -> AppTest:
     return at.run()
 
 
+# A business alert, not a failure of the app: the pilot pages show it in red on purpose.
+BUSINESS_ALERTS = ("**Intervention needed",)
+
+
 def _errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    return [e.value for e in at.error if not e.value.startswith(BUSINESS_ALERTS)]
 
 
 def test_every_page_is_in_the_navigation() -> None:
@@ -33,7 +37,7 @@ def test_every_page_is_in_the_navigation() -> None:
 def test_app_runs_on_the_demo_data() -> None:
     at = _run(ROOT / "app.py")
     assert not at.exception and not _errors(at)
-    assert at.title[0].value.endswith("Data status")
+    assert at.title[0].value.endswith("Pilot scorecard")
     assert any("Demo data" in i.value for i in at.info)
     assert any("Local single-user mode" in c.value for c in at.sidebar.caption)
 

@@ -246,3 +246,11 @@ def test_target_override_from_settings(make_hub):
     out = pilot.adoption_rate(cur, window=pilot_week(D(2026, 3, 2), 1), as_of=D(2026, 3, 9),
                               division=MOTORS, settings=hub.settings)
     assert out.result == kpi("adoption_rate", 0.5, 1, 2, 2, 0.5, "higher", "on_track")
+
+
+def test_intervention_periods_name_the_evidence(motors_hub):
+    cur = motors_hub.workspace()
+    summary = pilot.pilot_summary(cur, division=MOTORS, as_of=D(2026, 3, 31),
+                                  settings=motors_hub.settings)
+    assert pilot.intervention_periods(summary["periods"]) == {
+        "adoption_rate": [1, 2], "process_compliance": [1, 2]}
