@@ -28,14 +28,14 @@ spec leaves open):
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import duckdb
 import pandas as pd
 
 from hub_data.settings import Settings
-from metrics.calendar import Window, end_of
+from metrics.calendar import Window
 from metrics.result import MetricOutput, make_result, ratio_result
+from metrics.fragments import RESPONSES, window_params
 from metrics.inputs import query_frame
 from metrics.targets import target_for
 
@@ -45,13 +45,6 @@ SALE_DAYS = 90
 RESPONSE_HOURS = 12
 SERVICE_TYPES = ["Service Request", "Complaint"]
 
-
-
-def _params(window: Window, as_of: dt.date, division: str) -> dict[str, Any]:
-    """Every bound value the queries below may use (each query takes the ones it names)."""
-    return {"division": division, "lo": window.lo, "hi": window.hi_until(as_of),
-            "end_t": end_of(as_of), "as_of": as_of, "start": window.start,
-            "last": min(window.end, as_of)}
 
 
 # Rows of listed types ($types) of the division dated in the window (and <= T), with the
@@ -78,7 +71,7 @@ def qualified_inquiries(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
     """
     target, direction = target_for(settings, division, "qualified_inquiries")
     rows = query_frame(cur, f"{_TYPED_IN_WINDOW} ORDER BY i.date, i.row_id",
-                  {**_params(window, as_of, division), "types": ["Inquiry"]})
+                  {**window_params(window, as_of, division), "types": ["Inquiry"]})
     rows = rows.drop(columns=["row_id", "day", "resolved"]).assign(in_numerator=True)
     count = len(rows)
     return MetricOutput(make_result("qualified_inquiries", value=count, n=count, target=target,
@@ -100,12 +93,7 @@ def inquiry_response_12h(cur: duckdb.DuckDBPyConnection, *, window: Window, as_o
     target, direction = target_for(settings, division, "inquiry_response_12h")
     rows = query_frame(cur, f"""
         WITH inq AS ({_TYPED_IN_WINDOW}),
-        resp AS (
-          SELECT account_id, date AS response_at, interaction_id AS response_id,
-                 interaction_type AS response_type, logged_by AS response_by
-          FROM interactions
-          WHERE interaction_type_listed AND interaction_type <> 'Inquiry'
-            AND account_id IS NOT NULL AND date < $end_t)
+        resp AS ({RESPONSES}),
         SELECT q.interaction_id, q.date, q.week, q.account_id, q.company_name, q.contact_id,
                q.logged_by, q.channel, q.source_file, q.source_row,
                r.response_id, r.response_at, r.response_type, r.response_by,
@@ -114,8 +102,8 @@ def inquiry_response_12h(cur: duckdb.DuckDBPyConnection, *, window: Window, as_o
         FROM inq q ASOF LEFT JOIN resp r
              ON r.account_id = q.account_id AND r.response_at >= q.date
         ORDER BY q.date, q.row_id""",
-                  {**_params(window, as_of, division), "types": ["Inquiry"],
-                   "hours": RESPONSE_HOURS})
+                  {**window_params(window, as_of, division), "types": ["Inquiry"],
+                   "excluded_type": "Inquiry", "hours": RESPONSE_HOURS})
     answered = int(rows["in_numerator"].sum())
     return MetricOutput(ratio_result("inquiry_response_12h", answered, len(rows), target=target,
                                      direction=direction), rows)
@@ -161,7 +149,7 @@ def _inquiry_journeys(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.
         FROM k ASOF LEFT JOIN erp_sale s
              ON s.erp_customer_id = k.erp_customer_id AND s.sale_date >= k.day
         ORDER BY k.date, k.row_id""",
-                  {**_params(window, as_of, division), "types": ["Inquiry"],
+                  {**window_params(window, as_of, division), "types": ["Inquiry"],
                    "quote_days": QUOTE_DAYS, "sale_days": SALE_DAYS})
 
 
@@ -215,7 +203,7 @@ def quote_to_purchase_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as
         LEFT JOIN erp_customers c ON c.erp_customer_id = q.erp_customer_id
         LEFT JOIN sold s ON s.quote_id = q.quote_id
         WHERE q.division = $division AND q.date >= $start AND q.date <= $last
-        ORDER BY q.date, q.row_id""", _params(window, as_of, division))
+        ORDER BY q.date, q.row_id""", window_params(window, as_of, division))
     converted = int(rows["in_numerator"].sum())
     return MetricOutput(ratio_result("quote_to_purchase_rate", converted, len(rows),
                                      target=target, direction=direction), rows)
@@ -237,7 +225,7 @@ def first_contact_resolution(cur: duckdb.DuckDBPyConnection, *, window: Window, 
                channel, interaction_type, resolved, coalesce(resolved, false) AS in_numerator,
                source_file, source_row
         FROM ({_TYPED_IN_WINDOW}) ORDER BY date, row_id""",
-                  {**_params(window, as_of, division), "types": SERVICE_TYPES})
+                  {**window_params(window, as_of, division), "types": SERVICE_TYPES})
     resolved = int(rows["in_numerator"].sum())
     return MetricOutput(ratio_result("first_contact_resolution", resolved, len(rows),
                                      target=target, direction=direction), rows)

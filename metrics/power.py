@@ -24,14 +24,14 @@ spec leaves open; the same as metrics/motors.py):
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import duckdb
 import pandas as pd
 
 from hub_data.settings import Settings
-from metrics.calendar import Window, end_of
+from metrics.calendar import Window
 from metrics.result import MetricOutput, make_result, ratio_result
+from metrics.fragments import RESPONSES, window_params
 from metrics.inputs import query_frame
 from metrics.targets import target_for
 
@@ -40,13 +40,6 @@ SITE_VISIT_DAYS = 60
 PROPOSAL_DAYS = 120
 LEAD_LOOKBACK_DAYS = 365
 
-
-
-def _params(window: Window, as_of: dt.date, division: str) -> dict[str, Any]:
-    """Every bound value the queries below may use (each query takes the ones it names)."""
-    return {"division": division, "lo": window.lo, "hi": window.hi_until(as_of),
-            "end_t": end_of(as_of), "as_of": as_of, "start": window.start,
-            "last": min(window.end, as_of)}
 
 
 # The division's Lead interactions dated in the window (and <= T), with the evidence a page
@@ -85,12 +78,7 @@ def lead_response_hours(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
     target, direction = target_for(settings, division, "lead_response_hours")
     rows = query_frame(cur, f"""
         WITH lead AS ({_LEADS}),
-        resp AS (
-          SELECT account_id, date AS response_at, interaction_id AS response_id,
-                 interaction_type AS response_type, logged_by AS response_by
-          FROM interactions
-          WHERE interaction_type_listed AND interaction_type <> 'Lead'
-            AND account_id IS NOT NULL AND date < $end_t)
+        resp AS ({RESPONSES}),
         SELECT l.interaction_id, l.date, l.week, l.account_id, l.company_name, l.contact_id,
                l.logged_by, l.channel, l.source_file, l.source_row,
                r.response_id, r.response_at, r.response_type, r.response_by,
@@ -99,7 +87,8 @@ def lead_response_hours(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
                true AS in_numerator
         FROM lead l ASOF LEFT JOIN resp r
              ON r.account_id = l.account_id AND r.response_at >= l.date
-        ORDER BY l.date, l.row_id""", _params(window, as_of, division))
+        ORDER BY l.date, l.row_id""",
+                       {**window_params(window, as_of, division), "excluded_type": "Lead"})
     value = float(rows["hours"].median()) if len(rows) else None
     return MetricOutput(make_result("lead_response_hours", value=value, n=len(rows),
                                     target=target, direction=direction), rows)
@@ -148,7 +137,7 @@ def _lead_journeys(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.dat
         FROM k ASOF LEFT JOIN won w
              ON w.erp_customer_id = k.erp_customer_id AND w.won_quote_date >= k.day
         ORDER BY k.date, k.row_id""",
-                  {**_params(window, as_of, division), "visit_days": SITE_VISIT_DAYS,
+                  {**window_params(window, as_of, division), "visit_days": SITE_VISIT_DAYS,
                    "proposal_days": PROPOSAL_DAYS})
 
 
@@ -189,7 +178,7 @@ def proposal_win_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: 
                closed_date, closed_on, status = 'Won' AS in_numerator, source_file, source_row
         FROM ({_QUOTES})
         WHERE status IN ('Won', 'Lost') AND closed_on >= $start AND closed_on <= $last
-        ORDER BY closed_on, row_id""", _params(window, as_of, division))
+        ORDER BY closed_on, row_id""", window_params(window, as_of, division))
     won = int(rows["in_numerator"].sum())
     return MetricOutput(ratio_result("proposal_win_rate", won, len(rows), target=target,
                                      direction=direction), rows)
@@ -234,7 +223,7 @@ def avg_sales_cycle_days(cur: duckdb.DuckDBPyConnection, *, window: Window, as_o
         FROM won w ASOF LEFT JOIN lead l
              ON l.erp_customer_id = w.erp_customer_id AND l.lead_at >= w.lookback_from
         ORDER BY w.closed_on, w.row_id""",
-                  {**_params(window, as_of, division), "lookback": LEAD_LOOKBACK_DAYS})
+                  {**window_params(window, as_of, division), "lookback": LEAD_LOOKBACK_DAYS})
     value = float(rows["cycle_days"].mean()) if len(rows) else None
     return MetricOutput(make_result("avg_sales_cycle_days", value=value, n=len(rows),
                                     target=target, direction=direction), rows)
