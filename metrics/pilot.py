@@ -315,14 +315,8 @@ def checkin(weeks: pd.DataFrame, answers: pd.DataFrame, *, start: dt.date, as_of
 
 def interventions(periods: pd.DataFrame) -> list[str]:
     """Metric ids off track in two consecutive judged periods, in the order adoption_rate,
-    data_quality_error_rate, process_compliance."""
-    judged = periods[periods["judged"]] if len(periods) else periods
-    found = []
-    for kpi in INTERVENTION_KPIS:
-        off = list(judged[f"{kpi}_status"] == "off_track") if len(judged) else []
-        if any(a and b for a, b in zip(off, off[1:])):
-            found.append(kpi)
-    return found
+    data_quality_error_rate, process_compliance (the keys of :func:`intervention_periods`)."""
+    return list(intervention_periods(periods))
 
 
 def pilot_summary(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.date,

@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from hub_data.database import findings_summary, load_problem_list
 from hub_data.settings import Settings
@@ -18,6 +17,7 @@ from metrics import backlog, ownership, triggers
 from metrics.calendar import window_ending
 from metrics.pilot import PILOT_KPIS, pilot_summary
 from metrics.registry import division_metrics
+from metrics.result import plain_number
 
 WEEK_FIELDS = ("adoption_rate", "logged", "staff", "entries", "entries_with_errors",
                "data_quality_error_rate", "review_held")
@@ -25,21 +25,10 @@ WEEK_FIELDS = ("adoption_rate", "logged", "staff", "entries", "entries_with_erro
 
 def report_divisions(cur: duckdb.DuckDBPyConnection) -> list[str]:
     """The report's divisions: the union of every workbook's Divisions list (the defaults
-    when no workbook has one), in list order of first appearance."""
+    when no workbook has one), in alphabetical order."""
     return [name for (name,) in cur.execute("""
         SELECT value FROM lists WHERE source_file = '*' AND list = 'divisions'
         ORDER BY value""").fetchall()]
-
-
-def _number(value: Any) -> Any:
-    """A plain JSON number (None for null/NaN, int for whole counts)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if isinstance(value, (bool,)):
-        return value
-    if hasattr(value, "item"):  # numpy scalar
-        value = value.item()
-    return value
 
 
 def pilot_json(summary: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -47,8 +36,8 @@ def pilot_json(summary: dict[str, Any] | None) -> dict[str, Any] | None:
     if summary is None:
         return None
     weeks = [{"week_start": row["week_start"].isoformat(),
-              **{field: (bool(row[field]) if field == "review_held" else _number(row[field]))
-                 for field in WEEK_FIELDS}}
+              **{field: (bool(row[field]) if field == "review_held"
+                         else plain_number(row[field])) for field in WEEK_FIELDS}}
              for _, row in summary["weeks"].iterrows()]
     return {"start": summary["start"].isoformat(), "week": summary["week"], "weeks": weeks,
             **{kpi: summary["results"][kpi].as_dict() for kpi in PILOT_KPIS},

@@ -53,14 +53,15 @@ class KpiResult:
 
     def as_dict(self) -> dict[str, Any]:
         """The seven keys of the JSON report, plain Python numbers."""
-        return {"value": _plain(self.value), "numerator": _plain(self.numerator),
-                "denominator": _plain(self.denominator), "n": self.n,
-                "target": _plain(self.target), "direction": self.direction,
+        return {"value": plain_number(self.value), "numerator": plain_number(self.numerator),
+                "denominator": plain_number(self.denominator), "n": self.n,
+                "target": plain_number(self.target), "direction": self.direction,
                 "status": self.status}
 
 
-def _plain(number: float | None) -> float | int | None:
-    """JSON-ready: None for null or NaN, Python int for whole counts, Python float else."""
+def plain_number(number: float | None) -> float | int | None:
+    """JSON-ready: None for null or NaN, Python int for integers (numpy ones too), Python
+    float else."""
     if number is None:
         return None
     if isinstance(number, numbers.Integral):
