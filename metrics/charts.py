@@ -8,6 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from metrics.result import status_for
+
 STATUS_COLOURS = {"on_track": "#1b7f3b", "off_track": "#b3261e", "no_data": "#6b7280",
                   "info": "#1f5fbf"}
 SEVERITY_COLOURS = {"error": "#b3261e", "warning": "#b45309"}
@@ -44,6 +46,12 @@ def fig_findings_by_code(frame: pd.DataFrame) -> go.Figure:
     return _layout(fig, "What needs fixing, by finding code", max(320, 36 * len(totals) + 120))
 
 
+def _status_colours(values: pd.Series, target: float | None, direction: str) -> list[str]:
+    """A bar colour per value: its status by metrics.result.status_for (the one rule)."""
+    return [STATUS_COLOURS[status_for(None if pd.isna(v) else float(v), target, direction)]
+            for v in values]
+
+
 PILOT_SERIES = {
     # kpi id: (weeks column, chart title, y-axis title, is a rate)
     "adoption_rate": ("adoption_rate", "Adoption per pilot week", "Staff who logged", True),
@@ -62,13 +70,7 @@ def fig_pilot_metric(weeks: pd.DataFrame, kpi_id: str, target: float | None,
     fig = go.Figure()
     if is_rate:
         values = weeks[column].astype(float)
-        if target is None:
-            colours = [STATUS_COLOURS["info"]] * len(values)
-        else:
-            met = values >= target - 1e-9 if direction == "higher" else values < target - 1e-9
-            colours = [STATUS_COLOURS["no_data"] if pd.isna(v) else
-                       STATUS_COLOURS["on_track" if ok else "off_track"]
-                       for v, ok in zip(values, met)]
+        colours = _status_colours(values, target, direction)
         fig.add_bar(x=weeks["week"], y=values * 100, marker_color=colours,
                     marker_pattern_shape=["" if c else "/" for c in weeks["complete"]],
                     text=[("–" if pd.isna(v) else f"{v * 100:.0f}%") for v in values],
@@ -100,10 +102,7 @@ def fig_confidence_periods(periods: pd.DataFrame, target: float | None,
     of answers scoring 4–5 on both questions, a grey gap for a period without answers."""
     values = periods["stakeholder_confidence"].astype(float) if len(periods) else pd.Series([])
     labels = [f"Weeks {2 * k - 1}–{2 * k}" for k in periods.get("period", [])]
-    colours = [STATUS_COLOURS["no_data"] if pd.isna(v) else
-               STATUS_COLOURS["info"] if target is None else
-               STATUS_COLOURS["on_track" if v >= target - 1e-9 else "off_track"]
-               for v in values]
+    colours = _status_colours(values, target, "higher")
     fig = go.Figure()
     fig.add_bar(x=labels, y=values.fillna(0) * 100, marker_color=colours,
                 text=["no answers" if pd.isna(v) else f"{v * 100:.0f}%" for v in values],

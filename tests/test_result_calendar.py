@@ -102,3 +102,16 @@ def test_calendar_quarters(day, start, end):
 def test_a_window_cannot_end_before_it_starts():
     with pytest.raises(ValueError):
         Window(D(2026, 7, 2), D(2026, 7, 1))
+
+
+def test_pilot_chart_colours_follow_the_one_status_rule():
+    import pandas as pd
+
+    from metrics.charts import STATUS_COLOURS, fig_pilot_metric
+    weeks = pd.DataFrame({"week": [1, 2, 3], "complete": [True, True, False],
+                          "data_quality_error_rate": [0.10, 0.05, float("nan")]})
+    fig = fig_pilot_metric(weeks, "data_quality_error_rate", 0.10, "lower", "Motors")
+    # 10 % misses "< 10 %", 5 % meets it, a week without entries is grey
+    assert list(fig.data[0].marker.color) == [STATUS_COLOURS["off_track"],
+                                              STATUS_COLOURS["on_track"],
+                                              STATUS_COLOURS["no_data"]]
