@@ -49,7 +49,8 @@ weeks, results = summary["weeks"], summary["results"]
 previous = weeks[weeks["week"] == headline - 1]
 
 
-def change(kpi: str, column: str) -> str | None:
+def change(column: str) -> str | None:
+    """The headline week's rate against the week before, in percentage points."""
     if previous.empty or headline == 0:
         return None
     now, before = weeks.loc[weeks["week"] == headline, column].iloc[0], previous[column].iloc[0]
@@ -72,9 +73,7 @@ details = {
                                         f"scored 4–5 on ease and value since "
                                         f"{day(summary['start'])}",
 }
-changes = {"adoption_rate": change("adoption_rate", "adoption_rate"),
-           "data_quality_error_rate": change("data_quality_error_rate",
-                                             "data_quality_error_rate")}
+changes = {kpi: change(kpi) for kpi in ("adoption_rate", "data_quality_error_rate")}
 for column, spec in zip(st.columns(4), PILOT_METRICS):
     result = results[spec.id]
     with column:
