@@ -22,7 +22,7 @@ def _run(path: Path | str, **query: str) -> AppTest:
 
 
 # A business alert, not a failure of the app: the pilot pages show it in red on purpose.
-BUSINESS_ALERTS = ("**Intervention needed",)
+BUSINESS_ALERTS = ("**Intervention needed", "#### Intervention needed")
 
 
 def _errors(at: AppTest) -> list[str]:
