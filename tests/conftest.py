@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -30,9 +31,17 @@ def _fresh_caches() -> Iterable[None]:
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No developer folder or roles file leaks in: the demo data, a throwaway state folder."""
+    """No developer folder or roles file leaks in: the demo data, a throwaway state folder.
+
+    Each test gets its own state folder, so its store (seeded afresh from the data folder's
+    store_seed/) never carries what an earlier test loaded or recorded; the snapshot cache in
+    it is shared by the session (snapshots are named by their sources' signature)."""
+    base = tmp_path_factory.getbasetemp()
+    state = Path(tempfile.mkdtemp(prefix="state-", dir=base))
+    (base / "snapshot-cache").mkdir(exist_ok=True)
+    (state / "cache").symlink_to(base / "snapshot-cache", target_is_directory=True)
     monkeypatch.setenv("HUB_DATA_DIR", str(DEMO))
-    monkeypatch.setenv("HUB_STATE_DIR", str(tmp_path_factory.getbasetemp() / "state"))
+    monkeypatch.setenv("HUB_STATE_DIR", str(state))
     monkeypatch.setenv("HUB_ROLES_FILE", str(tmp_path_factory.getbasetemp() / "no-roles.toml"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg"))
 
