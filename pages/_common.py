@@ -28,6 +28,7 @@ from metrics.charts import STATUS_COLOURS
 from metrics.data_status import load_summary
 from metrics.formatting import day, kpi_target, kpi_value, moment, wilson_interval
 from metrics.inputs import workspace
+from metrics.panel import PanelTile
 from metrics.result import KpiResult
 
 DATA_STATUS_PAGE = "pages/data_status.py"
@@ -231,13 +232,43 @@ def too_few(result: KpiResult, unit: str, min_n: int) -> bool:
             and result.n < min_n)
 
 
+def sparkline_svg(values: list[float | None], colour: str, *, width: int = 150,
+                  height: int = 34) -> str:
+    """A tiny inline SVG line of ``values`` (oldest first; None leaves a gap), its last
+    point a dot in ``colour``; empty when fewer than two values are known."""
+    known = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(known) < 2:
+        return ""
+    low, high = min(v for _, v in known), max(v for _, v in known)
+    span, step = (high - low) or 1.0, (width - 8) / max(len(values) - 1, 1)
+
+    def point(i: int, v: float) -> tuple[float, float]:
+        return 4 + i * step, height - 4 - (v - low) / span * (height - 8)
+
+    runs, run = [], []
+    for i, v in enumerate(values):
+        if v is None:
+            runs, run = runs + [run] * bool(run), []
+        else:
+            run.append(point(i, v))
+    runs += [run] * bool(run)
+    lines = "".join(
+        "<polyline fill='none' stroke='#64748b' stroke-width='2' points='"
+        + " ".join(f"{x:.1f},{y:.1f}" for x, y in r) + "'/>" for r in runs if len(r) > 1)
+    x, y = point(*known[-1])
+    return (f"<svg width='{width}' height='{height}' viewBox='0 0 {width} {height}' "
+            f"role='img' aria-label='trend over the last {len(values)} windows'>{lines}"
+            f"<circle cx='{x:.1f}' cy='{y:.1f}' r='4' fill='{colour}'/></svg>")
+
+
 def kpi_tile(label: str, result: KpiResult, *, unit: str, detail: str, min_n: int,
              change: str | None = None, help: str | None = None,
-             reason: str | None = None) -> None:
+             reason: str | None = None, spark: list[float | None] | None = None) -> None:
     """One KPI tile (ui.md, "A KPI tile"): label; value, target and status word with its icon;
     the numerator/denominator or n and the window; the change. Below ``min_n`` rows the tile
     is grey and says "too few data (n = …)" with the range the rate may really be in; with
-    no value it says why (``reason``) instead of showing a zero."""
+    no value it says why (``reason``) instead of showing a zero. ``spark``: the trend's
+    values, oldest first, drawn as a sparkline beside the change."""
     small = too_few(result, unit, min_n)
     status = "too_few" if small else result.status
     colour = STATUS_COLOURS["no_data" if small else result.status]
@@ -251,8 +282,10 @@ def kpi_tile(label: str, result: KpiResult, *, unit: str, detail: str, min_n: in
         lines.append(f"could be anywhere from {low * 100:.0f} to {high * 100:.0f} %")
     if result.value is None and reason:
         lines.append(html.escape(reason))
-    if change:
-        lines.append(html.escape(change))
+    trend = sparkline_svg(spark, colour) if spark else ""
+    if trend or change:
+        lines.append("<span style='display:inline-flex;align-items:center;gap:0.5rem'>"
+                     f"{trend}<span>{html.escape(change or '')}</span></span>")
     with st.container(border=True):
         st.markdown(
             f"<div style='font-size:1.15rem;font-weight:600'>{html.escape(label)}</div>"
@@ -268,10 +301,46 @@ def kpi_tile(label: str, result: KpiResult, *, unit: str, detail: str, min_n: in
             unsafe_allow_html=True, help=help)
 
 
+def panel_tile(tile: PanelTile, *, min_n: int, key: str, drill: bool = True,
+               rows_config: dict | None = None) -> None:
+    """One KPI of a division's panel (metrics.panel) as a tile with its sparkline and change;
+    a grey tile says why and links to the measurability view; with ``drill`` an expander
+    under it lists the rows behind the number (those counted first)."""
+    spec, result = tile.spec, tile.result
+    kpi_tile(spec.label, result, unit=spec.unit, detail=tile.detail(), min_n=min_n,
+             change=tile.change_text(), reason=tile.reason, spark=tile.spark,
+             help=f"{spec.description} {kpi_target(result.target, result.direction, spec.unit)}"
+                  f" ({'higher' if result.direction == 'higher' else 'lower'} is better).")
+    if result.value is None:
+        st.markdown(f"[Which KPIs can we measure? →](./measurability?division="
+                    f"{html.escape(tile.division).replace(' ', '%20')})")
+    if drill and len(tile.rows):
+        counted = int(tile.rows["in_numerator"].sum()) if "in_numerator" in tile.rows else None
+        title = (f"Rows behind the number ({counted:,} counted of {len(tile.rows):,})"
+                 if counted is not None else f"Rows behind the number ({len(tile.rows):,})")
+        with st.expander(title):
+            st.dataframe(tile.drill_rows(), hide_index=True, width="stretch", height=300,
+                         column_config=rows_config, key=key)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _store_frames(state_dir: str, seed_dir: str, version: int) -> dict[str, pd.DataFrame]:
     """The store's tables, re-read only when the store file changes (``version``)."""
     return Store(Path(state_dir), Path(seed_dir)).read_all()
+
+
+def _store_version(ctx: PageContext) -> int:
+    try:
+        return Store.for_settings(ctx.settings).path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def data_version(ctx: PageContext) -> str:
+    """What a page's cached results depend on besides their own arguments: the snapshot's
+    signature and the store's version. Pass it to an ``st.cache_data`` function (with the
+    cursor as an ``_underscored`` argument, which the cache does not hash)."""
+    return f"{ctx.hub.signature}:{_store_version(ctx)}"
 
 
 def metrics_cursor(ctx: PageContext) -> duckdb.DuckDBPyConnection:
@@ -279,11 +348,7 @@ def metrics_cursor(ctx: PageContext) -> duckdb.DuckDBPyConnection:
     A store that cannot be read is said once; the metrics then see an empty store."""
     store = Store.for_settings(ctx.settings)
     try:
-        version = store.path.stat().st_mtime_ns
-    except OSError:
-        version = 0
-    try:
-        frames = _store_frames(str(store.state_dir), str(store.seed_dir), version)
+        frames = _store_frames(str(store.state_dir), str(store.seed_dir), _store_version(ctx))
     except HubDataError as exc:
         st.warning(f"The dashboard's own records could not be read: {md_escape(exc)}",
                    icon=":material/warning:")

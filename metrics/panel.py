@@ -1,0 +1,165 @@
+"""A division's KPI panel (ui.md, "A KPI tile"): per KPI of the registry, the result over the
+28-day window ending on T, the rows behind it, the trend over 12 windows (the sparkline), the
+change against the previous window and, for a tile without a value, why in words.
+
+Pure: a cursor from :func:`metrics.inputs.workspace` in, :class:`PanelTile` objects out. The
+division page and the executive overview both draw from :func:`panel`, so the same KPI shows
+the same number on both.
+
+Readings chosen where the spec leaves room:
+- A quarter-grain KPI (new distributors) is compared with the whole previous quarter, not
+  with the previous 28 days; its trend points are "quarter to date" at each window's end.
+- The change is the value minus the previous window's value, in the unit's own terms:
+  points for rates and year-on-year changes, hours, days, or plain numbers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from hub_data.settings import Settings
+from metrics.calendar import TREND_WINDOWS, Window, quarter_of, window_ending
+from metrics.measurability import reason_for
+from metrics.registry import MetricSpec, division_metrics, trend
+from metrics.result import KpiResult
+
+# What the denominator (rates) or n (medians, means, counts) of each KPI counts, for the
+# words under a tile ("61 of 77 inquiries").
+NOUNS: dict[str, str] = {
+    "qualified_inquiries": "inquiries logged",
+    "inquiry_response_12h": "inquiries",
+    "inquiry_to_quote_rate": "inquiries",
+    "quote_to_purchase_rate": "quotes",
+    "first_contact_resolution": "service requests and complaints",
+    "lead_response_hours": "leads answered",
+    "lead_to_site_visit_rate": "leads",
+    "proposal_win_rate": "proposals closed",
+    "avg_sales_cycle_days": "won proposals",
+    "new_distributors": "distributors acquired",
+    "distributor_order_frequency": "orders",
+    "avg_order_volume_yoy": "distributor orders",
+    "quality_flag_resolution_hours": "quality flags resolved",
+    "avg_spend_per_customer_yoy": "visits",
+    "repeat_customer_rate": "first-time customers",
+    "online_review_score": "reviews",
+}
+
+
+def _signed(number: float, text: str) -> str:
+    return (f"+{text}" if number > 0 else text if number < 0 else text.lstrip("-")
+            ).replace("-", "−")
+
+
+def change_words(change: float | None, unit: str, against: str) -> str | None:
+    """``+6 pts vs the previous 28 days``, ``−1.2 h vs …``, ``+3 vs last quarter``; None
+    without a change."""
+    if change is None or pd.isna(change):
+        return None
+    if unit in ("ratio", "change"):
+        text = _signed(change, f"{change * 100:.0f} pts")
+    elif unit == "hours":
+        text = _signed(change, f"{change:.1f} h")
+    elif unit == "days":
+        text = _signed(change, f"{change:.0f} days")
+    elif unit == "count":
+        text = _signed(change, f"{change:,.0f}")
+    else:
+        text = _signed(change, f"{change:.1f}")
+    return f"{text} vs {against}"
+
+
+@dataclass(frozen=True)
+class PanelTile:
+    """One KPI of a division's panel as of T."""
+
+    spec: MetricSpec
+    division: str
+    window: Window
+    result: KpiResult
+    rows: pd.DataFrame
+    trend: pd.DataFrame
+    previous_value: float | None
+    reason: str | None
+
+    @property
+    def change(self) -> float | None:
+        """Value minus the previous window's (quarter's) value; None when either is missing."""
+        if self.result.value is None or self.previous_value is None:
+            return None
+        return self.result.value - self.previous_value
+
+    @property
+    def against(self) -> str:
+        return "last quarter" if self.spec.grain == "quarter" else "the previous 28 days"
+
+    def change_text(self) -> str | None:
+        return change_words(self.change, self.spec.unit, self.against)
+
+    @property
+    def period(self) -> str:
+        """The window in words: ``18 Jun – 15 Jul 2026``, or ``Q3 2026 to 15 Jul``."""
+        if self.spec.grain == "quarter":
+            quarter = quarter_of(self.window.end)
+            return f"Q{(quarter.start.month - 1) // 3 + 1} {quarter.start.year} to " \
+                   f"{self.window.end.day} {self.window.end:%b}"
+        return self.window.label()
+
+    def detail(self) -> str:
+        """The words under the value: numerator of denominator (rates), orders by distributors
+        (per distributor), else n and what it counts; then the period."""
+        r, noun = self.result, NOUNS.get(self.spec.id, "rows")
+        if self.spec.unit == "ratio" and r.denominator is not None:
+            counted = f"{r.numerator or 0:,.0f} of {r.denominator:,.0f} {noun}"
+        elif self.spec.unit == "per_distributor" and r.denominator is not None:
+            counted = f"{r.numerator or 0:,.0f} {noun} by {r.denominator:,.0f} distributors"
+        elif self.spec.unit == "count":
+            counted = f"{r.value or 0:,.0f} {noun}"
+        else:
+            counted = f"n = {r.n or 0:,} {noun}"
+        return f"{counted} · {self.period}"
+
+    @property
+    def spark(self) -> list[float | None]:
+        """The trend's values, oldest first (None where a window has no value)."""
+        return [None if pd.isna(v) else float(v) for v in self.trend["value"]]
+
+    def drill_rows(self) -> pd.DataFrame:
+        """The rows behind the number: those counted in the numerator (or measured) first."""
+        if "in_numerator" not in self.rows.columns or self.rows.empty:
+            return self.rows
+        return self.rows.sort_values("in_numerator", ascending=False, kind="stable")
+
+
+def tile_for(cur: duckdb.DuckDBPyConnection, spec: MetricSpec, *, division: str,
+             as_of: dt.date, settings: Settings | None = None,
+             windows: int = TREND_WINDOWS) -> PanelTile:
+    """``spec`` for ``division`` over the 28 days ending on T, with its trend and change."""
+    window = window_ending(as_of)
+    output = spec.run(cur, window=window, as_of=as_of, division=division, settings=settings)
+    history = trend(spec, cur, as_of=as_of, division=division, settings=settings,
+                    count=windows)
+    if spec.grain == "quarter":
+        last = quarter_of(window.end).start - dt.timedelta(days=1)
+        previous = spec.run(cur, window=window_ending(last), as_of=as_of, division=division,
+                            settings=settings).result.value
+    else:
+        values = history["value"].tolist()
+        previous = values[-2] if len(values) >= 2 else None
+    previous = None if previous is None or pd.isna(previous) else float(previous)
+    reason = None
+    if output.result.value is None:
+        reason = reason_for(cur, division, spec.id, as_of, settings=settings, window=window) \
+            or f"no {NOUNS.get(spec.id, 'rows')} in {window.label()}"
+    return PanelTile(spec, division, window, output.result, output.rows, history, previous,
+                     reason)
+
+
+def panel(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.date,
+          settings: Settings | None = None, windows: int = TREND_WINDOWS) -> list[PanelTile]:
+    """Every division KPI of ``division`` (the registry's order); empty for a division the
+    spec has no panel for."""
+    return [tile_for(cur, spec, division=division, as_of=as_of, settings=settings,
+                     windows=windows) for spec in division_metrics(division)]
