@@ -46,6 +46,21 @@ NOUNS: dict[str, str] = {
     "repeat_customer_rate": "first-time customers",
     "online_review_score": "reviews",
 }
+# The same words for one ("1 inquiry logged", "n = 1 review").
+ONE: dict[str, str] = {
+    "inquiries logged": "inquiry logged", "inquiries": "inquiry", "quotes": "quote",
+    "service requests and complaints": "service request or complaint",
+    "leads answered": "lead answered", "leads": "lead", "proposals closed": "proposal closed",
+    "won proposals": "won proposal", "distributors acquired": "distributor acquired",
+    "orders": "order", "distributor orders": "distributor order",
+    "quality flags resolved": "quality flag resolved", "visits": "visit",
+    "first-time customers": "first-time customer", "reviews": "review", "rows": "row",
+}
+
+
+def _noun(kpi_id: str, count: float | None) -> str:
+    plural = NOUNS.get(kpi_id, "rows")
+    return ONE.get(plural, plural) if count == 1 else plural
 
 
 def _signed(number: float, text: str) -> str:
@@ -110,15 +125,16 @@ class PanelTile:
     def detail(self) -> str:
         """The words under the value: numerator of denominator (rates), orders by distributors
         (per distributor), else n and what it counts; then the period."""
-        r, noun = self.result, NOUNS.get(self.spec.id, "rows")
+        r, kpi = self.result, self.spec.id
         if self.spec.unit == "ratio" and r.denominator is not None:
-            counted = f"{r.numerator or 0:,.0f} of {r.denominator:,.0f} {noun}"
+            counted = f"{r.numerator or 0:,.0f} of {r.denominator:,.0f} {_noun(kpi, r.denominator)}"
         elif self.spec.unit == "per_distributor" and r.denominator is not None:
-            counted = f"{r.numerator or 0:,.0f} {noun} by {r.denominator:,.0f} distributors"
+            counted = (f"{r.numerator or 0:,.0f} {_noun(kpi, r.numerator)} by "
+                       f"{r.denominator:,.0f} distributor{'' if r.denominator == 1 else 's'}")
         elif self.spec.unit == "count":
-            counted = f"{r.value or 0:,.0f} {noun}"
+            counted = f"{r.value or 0:,.0f} {_noun(kpi, r.value or 0)}"
         else:
-            counted = f"n = {r.n or 0:,} {noun}"
+            counted = f"n = {r.n or 0:,} {_noun(kpi, r.n)}"
         return f"{counted} · {self.period}"
 
     @property

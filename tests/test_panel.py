@@ -86,7 +86,7 @@ def test_a_quarter_kpi_is_compared_with_the_whole_previous_quarter(make_hub) -> 
                     as_of=D(2026, 4, 15), settings=hub.settings, windows=2)
     assert tile.result.value == 1 and tile.previous_value == 2
     assert tile.change_text() == "−1 vs last quarter"
-    assert tile.detail() == "1 distributors acquired · Q2 2026 to 15 Apr"
+    assert tile.detail() == "1 distributor acquired · Q2 2026 to 15 Apr"
 
 
 @pytest.mark.parametrize(("change", "unit", "text"), [
