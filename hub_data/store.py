@@ -9,6 +9,9 @@ Who calls what:
   call :meth:`Store.read` to show a table and :meth:`Store.append` to record a form's rows, and
   show :attr:`Store.recovered` once when a damaged store was set aside;
 - the loader calls :meth:`Store.append_load_history` after a load;
+- admins download :meth:`Store.backup` (a zip of one Parquet file per table, exact values) and
+  upload it to :meth:`Store.restore`, which validates everything first and then replaces all
+  tables in one atomic write;
 - metrics never open the store: pages pass them the frames :meth:`Store.read` returns.
 
 How the file is kept safe:
@@ -32,6 +35,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
+import io
+import json
 import math
 import numbers
 import os
@@ -40,6 +45,7 @@ import shutil
 import threading
 import time
 import uuid
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -435,6 +441,66 @@ def read_seed(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> pa.Tabl
 
 
 # ------------------------------------------------------------------------------ file helpers
+# ------------------------------------------------------------------------------- backups
+BACKUP_MANIFEST = "manifest.json"
+BACKUP_FORMAT = "hub-dashboard-store/1"
+BACKUP_MAX_BYTES = 512 * 1024 * 1024  # inflated; the store of a busy decade is a few MB
+
+
+def _schema(table: str) -> pa.Schema:
+    return pa.schema([(column, _ARROW_TYPES[kind]) for column, kind in _columns(table).items()])
+
+
+def read_backup(data: bytes) -> dict[str, pa.Table]:
+    """The typed, validated tables of a store backup (every store table; absent ones empty).
+    Raises ValueError with a message for people when the file cannot be restored."""
+    import pyarrow.parquet as pq
+
+    def refuse(detail: str) -> ValueError:
+        return ValueError(f"This file cannot be restored: {detail}. Nothing was changed.")
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise refuse("it is not a backup made by the dashboard (not a zip file)") from exc
+    names = {entry.filename for entry in entries}
+    if BACKUP_MANIFEST not in names:
+        raise refuse("it is not a backup made by the dashboard (no manifest.json)")
+    if sum(entry.file_size for entry in entries) > BACKUP_MAX_BYTES:
+        raise refuse("its contents would inflate to more than 512 MB")
+    unknown = sorted(n for n in names - {BACKUP_MANIFEST}
+                     if not (n.endswith(".parquet") and n[:-8] in TABLE_NAMES))
+    if unknown:
+        raise refuse(f"{', '.join(unknown)} is not a table of the store "
+                     f"({', '.join(TABLE_NAMES)})")
+    tables: dict[str, pa.Table] = {}
+    for table in TABLE_NAMES:
+        schema = _schema(table)
+        if f"{table}.parquet" not in names:
+            tables[table] = schema.empty_table()
+            continue
+        try:
+            rows = pq.read_table(io.BytesIO(archive.read(f"{table}.parquet")))
+        except (OSError, ValueError, zipfile.BadZipFile, pa.ArrowException) as exc:
+            raise refuse(f"{table}.parquet cannot be read ({_reason(exc)})") from exc
+        if rows.column_names != schema.names:
+            raise refuse(f"{table}.parquet has the columns {', '.join(rows.column_names)}; "
+                         f"the store's are {', '.join(schema.names)}")
+        try:
+            rows = rows.cast(schema)
+        except (pa.ArrowException, ValueError) as exc:
+            raise refuse(f"{table}.parquet has a value of the wrong type ({_reason(exc)})"
+                         ) from exc
+        try:
+            validate_rows(table, rows.to_pylist())
+        except ValueError as exc:
+            detail = str(exc).replace(f"Nothing was recorded in {table}: ", "").rstrip(".")
+            raise refuse(f"in {table}.parquet, {detail}") from exc
+        tables[table] = rows
+    return tables
+
+
 def _thread_lock(key: Path) -> threading.Lock:
     with _THREAD_LOCKS_GUARD:
         return _THREAD_LOCKS.setdefault(str(key), threading.Lock())
@@ -582,6 +648,64 @@ class Store:
         now = dt.datetime.now().replace(microsecond=0)
         self.append("load_history", [
             {**row, "loaded_at": row.get("loaded_at") or now} for row in rows])
+
+    def backup(self) -> bytes:
+        """The whole store as a zip of Parquet files, one per table (exact values and types:
+        dates, microsecond timestamps, 64-bit integers, NULLs), with a ``manifest.json``
+        naming the tables, their row counts and when the backup was made."""
+        import pyarrow.parquet as pq
+
+        if not self.path.is_file():
+            self.ensure()
+        buffer = io.BytesIO()
+        counts: dict[str, int] = {}
+        con = duckdb.connect()
+        try:
+            _attach_read_only(con, self.path)
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for table in TABLE_NAMES:
+                    names = ", ".join(_columns(table))
+                    rows = con.sql(
+                        f"SELECT {names} FROM store.{table} ORDER BY rowid").to_arrow_table()
+                    rows = rows.cast(_schema(table))
+                    part = io.BytesIO()
+                    pq.write_table(rows, part)
+                    archive.writestr(f"{table}.parquet", part.getvalue())
+                    counts[table] = rows.num_rows
+                archive.writestr(BACKUP_MANIFEST, json.dumps({
+                    "format": BACKUP_FORMAT, "made_at": dt.datetime.now().isoformat(
+                        timespec="seconds"), "tables": counts}, indent=2))
+        except duckdb.Error as exc:
+            raise HubDataError(f"The dashboard's store {self.path} could not be backed up "
+                               f"({_reason(exc)}).") from exc
+        finally:
+            con.close()
+        return buffer.getvalue()
+
+    def restore(self, data: bytes) -> dict[str, int]:
+        """Replace every table with the rows of a :meth:`backup` (atomically: either the whole
+        backup is restored or the store is left as it was). Returns the rows per table.
+
+        Refused with a ValueError naming the problem: not a zip, not a store backup, a table
+        or column that is not the store's, a value of the wrong type or breaking a rule
+        (ratings 1–5, …), or parts too large to be a store (a zip bomb is never inflated). A
+        table absent from the backup (made by an older version) is restored empty."""
+        tables = read_backup(data)
+        with self._locked():
+            self._clear_leftovers()
+
+            def replace_all(con: duckdb.DuckDBPyConnection) -> None:
+                for table in TABLE_NAMES:
+                    con.execute(f"DELETE FROM {table}")
+                    if tables[table].num_rows:
+                        _insert(con, table, tables[table])
+
+            try:
+                self._write(replace_all)
+            except _Damaged as damaged:
+                self._recover(damaged.__cause__ or damaged)
+                self._write(replace_all)
+        return {table: rows.num_rows for table, rows in tables.items()}
 
     # ------------------------------------------------------------------------------ internals
     @contextlib.contextmanager

@@ -39,7 +39,7 @@ WITH actions AS (
          i.due_date, i.logged_by, {_THREAD_SQL.format(t='i')} AS thread,
          CAST(i.due_date AS DATE) + INTERVAL 1 DAY AS deadline
   FROM interactions i
-  WHERE i.division = $division
+  WHERE ($division IS NULL OR i.division = $division)
     AND i.date IS NOT NULL AND i.date < $t_end
     AND i.due_date >= $lo AND i.due_date < $hi
     AND i.next_action IS NOT NULL AND NOT i.closes),
@@ -66,7 +66,7 @@ ORDER BY x.due_date, x.row_id
 
 
 def follow_through_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
-                        division: str, settings: Settings | None = None) -> MetricOutput:
+                        division: str | None, settings: Settings | None = None) -> MetricOutput:
     """Share of the division's actions that were followed through in time.
 
     metrics.md, operational measures, ``follow_through_rate``: actions = the division's
@@ -82,6 +82,9 @@ def follow_through_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
     follow-up may be of any type, division or person, a closing one included; an action whose
     due date is before its own Date (BAD_DATE) stays in the denominator and cannot be followed.
     Rows: one per action, with the first follow-up (``followed_by``, ``followed_at``).
+    ``division=None`` (the backlog page's "All divisions"): every action, whatever its division
+    (rows without one included, as the backlog's ``status_counts(division=None)`` counts them);
+    no settings target applies then.
     """
     target, direction = _no_target(settings, division, FOLLOW_THROUGH)
     rows = cur.execute(_FOLLOW_THROUGH_SQL, {

@@ -7,9 +7,11 @@ import datetime as dt
 import errno
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -510,3 +512,39 @@ def test_concurrent_appends_from_3_processes_lose_nothing(tmp_path: Path) -> Non
     stewards = Store(state).read("steward_hours")["steward"]
     assert sorted(stewards) == sorted(f"p{n}-{i}" for n in range(3) for i in range(8))
 
+
+
+def test_a_writer_killed_mid_write_loses_nothing_recorded_before(tmp_path: Path) -> None:
+    """A real process is SIGKILLed while it writes (its change is applied to the temporary
+    copy and it is told to wait there): the store still opens, holds exactly the rows
+    recorded before, and the next write clears the dead writer's temporary file."""
+    state = tmp_path / "state"
+    store = Store(state)
+    store.append("open_times", [{"workbook": "before.xlsx", "seconds": 4}])
+    ready = tmp_path / "inside-the-write"
+    script = (
+        "import sys, time; from pathlib import Path\n"
+        "import hub_data.store as m\n"
+        "real = m._insert\n"
+        "def slow(con, table, rows):\n"
+        "    real(con, table, rows)\n"
+        "    Path(sys.argv[2]).write_text('ready')\n"
+        "    time.sleep(120)\n"
+        "m._insert = slow\n"
+        "m.Store(Path(sys.argv[1])).append('open_times', [{'workbook': 'lost.xlsx'}])\n")
+    writer = subprocess.Popen([sys.executable, "-c", script, str(state), str(ready)], cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists() and time.monotonic() < deadline and writer.poll() is None:
+            time.sleep(0.05)
+        assert ready.exists(), "the writer never reached the middle of its write"
+        assert list(state.glob(f"{STORE_FILE}.*.tmp"))  # it was writing its copy
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait(timeout=30)
+    reopened = Store(state)
+    assert list(reopened.read("open_times")["workbook"]) == ["before.xlsx"]
+    reopened.append("open_times", [{"workbook": "after.xlsx"}])
+    assert list(reopened.read("open_times")["workbook"]) == ["before.xlsx", "after.xlsx"]
+    assert files_in(state) == ["dashboard.duckdb", "dashboard.lock"]
