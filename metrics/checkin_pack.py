@@ -37,7 +37,7 @@ from metrics.charts import STATUS_COLOURS, fig_pilot_metric
 from metrics.exports import file_name, to_xlsx
 from metrics.formatting import day, moment
 from metrics.registry import BY_ID
-from metrics.report import report_divisions
+from metrics.report import phase_order
 from metrics.result import Direction, KpiResult
 from metrics.targets import target_for
 
@@ -135,10 +135,8 @@ def pilot_divisions(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                     settings: Settings | None = None) -> list[str]:
     """The report's divisions that have a pilot as of T, in phase order (earliest pilot start
     first, then by name), as the pilot scorecard lists them."""
-    starts = {d: pilot.pilot_start(cur, division=d, as_of=as_of, settings=settings)
-              for d in report_divisions(cur)}
-    return sorted((d for d, start in starts.items() if start is not None),
-                  key=lambda d: (starts[d], d))
+    return [d for d in phase_order(cur, as_of=as_of, settings=settings)
+            if pilot.pilot_start(cur, division=d, as_of=as_of, settings=settings) is not None]
 
 
 def intervention_evidence(periods: pd.DataFrame, interventions: list[str] | tuple[str, ...],

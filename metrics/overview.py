@@ -42,6 +42,23 @@ OPEN_STATUSES: tuple[str, ...] = ("overdue", "due_this_week", "missing_next_acti
                                   "no_due_date")
 STATUS_TEXT = {"on_track": "on track", "off_track": "off track", "no_data": "no data",
                "info": "no target"}
+# The unit of a number in the table to take away (rates and changes in percent).
+TABLE_UNITS = {"ratio": "%", "change": "% vs last year", "hours": "hours", "days": "days",
+               "count": "count", "score": "rating", "per_distributor": "orders per distributor"}
+KPI_COLUMNS = ["Division", "KPI", "Value", "Unit", "Target", "Status", "Change",
+               "Change against", "Based on"]
+
+
+def table_number(value: float | None, unit: str) -> float | None:
+    """A KPI value or change as the table shows it: rates and changes in percent (points for a
+    change) with one decimal, days whole, counts whole, the rest with one decimal."""
+    if value is None or pd.isna(value):
+        return None
+    if unit in ("ratio", "change"):
+        return round(value * 100, 1)
+    if unit in ("days", "count"):
+        return float(round(value))
+    return round(value, 1)
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,8 @@ class OverviewKpi:
     result: KpiResult
     detail: str
     change: str | None
+    change_value: float | None
+    against: str
     spark: tuple[float | None, ...]
     reason: str | None
 
@@ -64,6 +83,10 @@ class OverviewKpi:
         r = self.result
         return (r.value is not None and self.unit != "count" and r.n is not None
                 and r.n < min_n)
+
+    def shown_status(self, min_n: int) -> str:
+        """The status the tile shows: ``too_few`` below ``min_n``, else the result's."""
+        return "too_few" if self.too_few(min_n) else self.result.status
 
     def status_text(self, min_n: int) -> str:
         """``on track``, ``off track``, ``no target``, ``no data`` or ``too few data (n = 3)``."""
@@ -148,22 +171,21 @@ class DivisionOverview:
     def pilot_words(self) -> str:
         return "No pilot yet" if self.pilot is None else self.pilot.words()
 
-    @property
-    def on_track(self) -> int:
-        """KPIs on track (whatever their n; the tiles say when n is small)."""
-        return sum(k.result.status == "on_track" for k in self.kpis)
+    def count(self, status: str, min_n: int) -> int:
+        """KPIs whose tile shows ``status`` (``too_few`` below ``min_n``, see
+        :meth:`OverviewKpi.shown_status`)."""
+        return sum(k.shown_status(min_n) == status for k in self.kpis)
 
-    @property
-    def judged(self) -> int:
-        """KPIs with a value and a target."""
-        return sum(k.result.status in ("on_track", "off_track") for k in self.kpis)
+    def judged(self, min_n: int) -> int:
+        """KPIs the tiles judge: on or off track (a value, a target and enough rows)."""
+        return self.count("on_track", min_n) + self.count("off_track", min_n)
 
 
 def kpi_summary(tile: PanelTile) -> OverviewKpi:
     """A panel tile without its rows and trend frame: what a tile of the overview draws."""
     return OverviewKpi(tile.spec.id, tile.spec.label, tile.spec.unit, tile.spec.description,
-                       tile.result, tile.detail(), tile.change_text(), tuple(tile.spark),
-                       tile.reason)
+                       tile.result, tile.detail(), tile.change_text(), tile.change,
+                       tile.against, tuple(tile.spark), tile.reason)
 
 
 def pilot_status(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.date,
@@ -209,26 +231,30 @@ def overview(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
 
 def kpi_table(divisions: list[DivisionOverview], *, min_n: int) -> pd.DataFrame:
     """The overview as a table to take away, one row per (division, KPI): Division, KPI,
-    Value, Target, Status (the tile's words), Change, Based on (the tile's detail)."""
-    rows = [{"Division": o.division, "KPI": k.label, "Value": k.value_text,
+    Value and Unit (numbers, see :func:`table_number`: a spreadsheet can sort them), Target
+    (words), Status (the tile's words), Change (in the value's unit, percentage points for
+    rates; blank without one), Change against, Based on (the tile's detail)."""
+    rows = [{"Division": o.division, "KPI": k.label,
+             "Value": table_number(k.result.value, k.unit), "Unit": TABLE_UNITS[k.unit],
              "Target": k.target_text, "Status": k.status_text(min_n),
-             "Change": k.change or "", "Based on": k.detail}
+             "Change": table_number(k.change_value, k.unit), "Change against": k.against,
+             "Based on": k.detail}
             for o in divisions for k in o.kpis]
-    return pd.DataFrame(rows, columns=["Division", "KPI", "Value", "Target", "Status",
-                                       "Change", "Based on"])
+    return pd.DataFrame(rows, columns=KPI_COLUMNS).astype({"Value": float, "Change": float})
 
 
-def division_table(divisions: list[DivisionOverview]) -> pd.DataFrame:
-    """One row per division: pilot status and interventions, KPIs on track of those judged,
-    backlog counts and the entry-error rate over the 28 days ending on T (in percent, one
-    decimal; blank without entries)."""
+def division_table(divisions: list[DivisionOverview], *, min_n: int) -> pd.DataFrame:
+    """One row per division: pilot status and interventions, KPIs on track and off track (as
+    the tiles judge them, so not those with too few data), backlog counts and the entry-error
+    rate over the 28 days ending on T (in percent, one decimal; blank without entries)."""
     rows = []
     for o in divisions:
         dq = o.data_quality
         rows.append({
             "Division": o.division, "Pilot": o.pilot_words(),
             "Intervention needed": ", ".join(o.pilot.intervention_labels) if o.pilot else "",
-            "KPIs on track": o.on_track, "KPIs judged": o.judged,
+            "KPIs on track": o.count("on_track", min_n),
+            "KPIs off track": o.count("off_track", min_n), "KPIs": len(o.kpis),
             "Open backlog": o.backlog.open, "Overdue": o.backlog.overdue,
             "Due this week": o.backlog.due_this_week,
             "Missing next action": o.backlog.missing_next_action,

@@ -63,27 +63,18 @@ def _noun(kpi_id: str, count: float | None) -> str:
     return ONE.get(plural, plural) if count == 1 else plural
 
 
-def _signed(number: float, text: str) -> str:
-    return (f"+{text}" if number > 0 else text if number < 0 else text.lstrip("-")
-            ).replace("-", "−")
-
-
 def change_words(change: float | None, unit: str, against: str) -> str | None:
     """``+6 pts vs the previous 28 days``, ``−1.2 h vs …``, ``+3 vs last quarter``; None
-    without a change."""
+    without a change. The sign follows the number as shown (a fall of 0.3 pts reads
+    ``0 pts``, never ``−0 pts``)."""
     if change is None or pd.isna(change):
         return None
-    if unit in ("ratio", "change"):
-        text = _signed(change, f"{change * 100:.0f} pts")
-    elif unit == "hours":
-        text = _signed(change, f"{change:.1f} h")
-    elif unit == "days":
-        text = _signed(change, f"{change:.0f} days")
-    elif unit == "count":
-        text = _signed(change, f"{change:,.0f}")
-    else:
-        text = _signed(change, f"{change:.1f}")
-    return f"{text} vs {against}"
+    scale, decimals, suffix = {"ratio": (100, 0, " pts"), "change": (100, 0, " pts"),
+                               "hours": (1, 1, " h"), "days": (1, 0, " days"),
+                               "count": (1, 0, "")}.get(unit, (1, 1, ""))
+    shown = round(change * scale, decimals) + 0.0  # + 0.0 turns −0.0 into 0.0
+    sign = "+" if shown > 0 else "−" if shown < 0 else ""
+    return f"{sign}{abs(shown):,.{decimals}f}{suffix} vs {against}"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from hub_data.database import findings_summary, load_problem_list
 from hub_data.settings import Settings
 from metrics import backlog, ownership, triggers
 from metrics.calendar import window_ending
-from metrics.pilot import PILOT_KPIS, pilot_summary
+from metrics.pilot import PILOT_KPIS, pilot_start, pilot_summary
 from metrics.registry import division_metrics
 from metrics.result import plain_number
 
@@ -29,6 +29,16 @@ def report_divisions(cur: duckdb.DuckDBPyConnection) -> list[str]:
     return [name for (name,) in cur.execute("""
         SELECT value FROM lists WHERE source_file = '*' AND list = 'divisions'
         ORDER BY value""").fetchall()]
+
+
+def phase_order(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                settings: Settings | None = None) -> list[str]:
+    """The report's divisions in the order the pilot reaches them: earliest pilot start first
+    (settings' pilot_start, else the first interaction; ties by name), divisions without a
+    pilot yet last, by name. Pages list divisions this way (Motors first, as the plan says)."""
+    starts = {d: pilot_start(cur, division=d, as_of=as_of, settings=settings)
+              for d in report_divisions(cur)}
+    return sorted(starts, key=lambda d: (starts[d] is None, starts[d] or dt.date.min, d))
 
 
 def pilot_json(summary: dict[str, Any] | None) -> dict[str, Any] | None:

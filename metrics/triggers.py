@@ -12,11 +12,13 @@ data; fired when value > threshold from ``settings.thresholds``):
 the largest workbook's load history (one point per distinct (modified time, size) with
 modified time ≤ T), the date the line reaches the file-size threshold; null with fewer than 3
 points, a slope ≤ 0, or the workbook already over the threshold. :func:`project` is the same
-method for the pages' open-time and steward-hours projections.
+method for the pages' open-time and steward-hours projections; :func:`projection` also gives
+the fitted :class:`Line` (drawn on the CRM readiness page) and, without a date, the reason.
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import duckdb
@@ -98,7 +100,91 @@ def steward_hours_weekly(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> p
         ORDER BY division, week_start""", {"as_of": as_of, "last_weeks": LAST_WEEKS}).df()
 
 
-def project(points: Sequence[tuple[dt.datetime, float]], threshold: float) -> dt.date | None:
+@dataclass(frozen=True)
+class Line:
+    """A least-squares line of value on time: ``value = intercept + slope × days after
+    origin`` (days may be fractional)."""
+
+    origin: dt.datetime
+    slope: float       # value per day
+    intercept: float   # value at the origin
+
+    def value_at(self, moment: dt.datetime) -> float:
+        return self.intercept + self.slope * (moment - self.origin).total_seconds() / 86400
+
+    def crossing(self, threshold: float) -> dt.datetime | None:
+        """The moment the line reaches ``threshold``; None when it never does (slope 0) or
+        the moment lies beyond the calendar."""
+        if self.slope == 0:
+            return None
+        try:
+            return self.origin + dt.timedelta(days=(threshold - self.intercept) / self.slope)
+        except OverflowError:  # a slope so flat the date is beyond the calendar
+            return None
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What :func:`projection` found: the fitted line (None with fewer than 3 points or all
+    points at one moment), the projected date (None when there is none) and, without a date,
+    why in words (``reason``: one of :data:`REASONS`)."""
+
+    line: Line | None
+    date: dt.date | None
+    reason: str | None
+    points: int
+
+
+TOO_FEW, NOT_RISING, ALREADY_OVER, OFF_CALENDAR = (
+    "too few points", "not rising", "already over the threshold", "beyond the calendar")
+REASONS = (TOO_FEW, NOT_RISING, ALREADY_OVER, OFF_CALENDAR)
+
+
+def _moment(value: dt.date | dt.datetime) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+
+
+def fit_line(points: Sequence[tuple[dt.date | dt.datetime, float]]) -> Line | None:
+    """The least-squares line of value on time through ``points`` ((moment, value); dates
+    count as 00:00), time measured in days from the earliest point; None with fewer than
+    :data:`MIN_POINTS` points or all points at one moment."""
+    if len(points) < MIN_POINTS:
+        return None
+    moments = [_moment(p) for p, _ in points]
+    values = [float(v) for _, v in points]
+    origin = min(moments)
+    days = [(m - origin).total_seconds() / 86400 for m in moments]
+    mean_x, mean_y = sum(days) / len(days), sum(values) / len(values)
+    sxx = sum((x - mean_x) ** 2 for x in days)
+    if sxx == 0:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(days, values)) / sxx
+    return Line(origin, slope, mean_y - slope * mean_x)
+
+
+def projection(points: Sequence[tuple[dt.date | dt.datetime, float]],
+               threshold: float) -> Projection:
+    """:func:`project` with its line and, when there is no date, the reason: fewer than 3
+    points (or all at one moment) → ``too few points``; the latest point already over the
+    threshold → ``already over the threshold``; slope ≤ 0 → ``not rising``; a crossing beyond
+    the calendar → ``beyond the calendar``."""
+    line = fit_line(points)
+    if line is None:
+        return Projection(None, None, TOO_FEW, len(points))
+    moments = [_moment(p) for p, _ in points]
+    latest = max(range(len(points)), key=lambda k: moments[k])
+    if float(points[latest][1]) > threshold:
+        return Projection(line, None, ALREADY_OVER, len(points))
+    if line.slope <= 0:
+        return Projection(line, None, NOT_RISING, len(points))
+    crossing = line.crossing(threshold)
+    if crossing is None:
+        return Projection(line, None, OFF_CALENDAR, len(points))
+    return Projection(line, crossing.date(), None, len(points))
+
+
+def project(points: Sequence[tuple[dt.date | dt.datetime, float]],
+            threshold: float) -> dt.date | None:
     """The date a least-squares line of value on time reaches ``threshold``.
 
     ``points`` are (moment, value); dates count as 00:00. None with fewer than 3 points, a
@@ -107,27 +193,7 @@ def project(points: Sequence[tuple[dt.datetime, float]], threshold: float) -> dt
     (it can lie before the latest point when the line runs above the data; shown as is).
     Spec: metrics.md "CRM-review triggers" and "CRM projection" (Precise readings).
     """
-    if len(points) < MIN_POINTS:
-        return None
-    moments = [p if isinstance(p, dt.datetime) else dt.datetime.combine(p, dt.time())
-               for p, _ in points]
-    values = [float(v) for _, v in points]
-    if values[max(range(len(points)), key=lambda k: moments[k])] > threshold:
-        return None
-    origin = min(moments)
-    days = [(m - origin).total_seconds() / 86400 for m in moments]
-    mean_x, mean_y = sum(days) / len(days), sum(values) / len(values)
-    sxx = sum((x - mean_x) ** 2 for x in days)
-    if sxx == 0:
-        return None
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(days, values)) / sxx
-    if slope <= 0:
-        return None
-    intercept = mean_y - slope * mean_x
-    try:
-        return (origin + dt.timedelta(days=(threshold - intercept) / slope)).date()
-    except OverflowError:  # a slope so flat the date is beyond the calendar
-        return None
+    return projection(points, threshold).date
 
 
 def crm_triggers(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,

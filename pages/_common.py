@@ -1,8 +1,8 @@
 """The ONE Streamlit glue module: cached accessors, the shared sidebar, roles and small helpers.
 
 Every page starts with :func:`setup`, which loads (or reuses) the current snapshot, resolves the
-viewer's role and draws the shared sidebar, so a page runs standalone (``streamlit run
-pages/x.py`` or ``AppTest.from_file``) as well as under app.py's navigation. Not listed in
+viewer's role and draws the shared sidebar, so a page runs standalone (``PYTHONPATH=.
+streamlit run pages/x.py`` or ``AppTest.from_file``) as well as under app.py's navigation. Not listed in
 st.navigation (leading underscore). No metric code here.
 """
 from __future__ import annotations
@@ -12,12 +12,14 @@ import datetime as dt
 import html
 import re
 import sys
+from urllib.parse import quote, urlencode
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
 from hub_data import HubDataError, HubLoader, LoadedHub, Settings
@@ -301,6 +303,19 @@ def kpi_tile(label: str, result: KpiResult, *, unit: str, detail: str, min_n: in
             unsafe_allow_html=True, help=help)
 
 
+def page_link(script: str, label: str, *, url_path: str, query: dict[str, str] | None = None,
+              icon: str | None = None, where=None) -> None:
+    """A link to another page of the app. Under app.py's navigation it is ``st.page_link``
+    (same tab, same session, with ``query`` as the link's parameters); a page run on its own
+    has no such page, so it is a plain link to ``./<url_path>?<query>``."""
+    target = where or st
+    try:
+        target.page_link(script, label=label, icon=icon, query_params=query or None)
+    except StreamlitPageNotFoundError:
+        suffix = f"?{urlencode(query, quote_via=quote)}" if query else ""
+        target.markdown(f"[{md_escape(label)}](./{url_path}{suffix})")
+
+
 def panel_tile(tile: PanelTile, *, min_n: int, key: str, drill: bool = True,
                rows_config: dict | None = None) -> None:
     """One KPI of a division's panel (metrics.panel) as a tile with its sparkline and change;
@@ -312,8 +327,8 @@ def panel_tile(tile: PanelTile, *, min_n: int, key: str, drill: bool = True,
              help=f"{spec.description} {kpi_target(result.target, result.direction, spec.unit)}"
                   f" ({'higher' if result.direction == 'higher' else 'lower'} is better).")
     if result.value is None:
-        st.markdown(f"[Which KPIs can we measure? →](./measurability?division="
-                    f"{html.escape(tile.division).replace(' ', '%20')})")
+        page_link("pages/measurability.py", "Which KPIs can we measure? →",
+                  url_path="measurability", query={"division": tile.division})
     if drill and len(tile.rows):
         counted = int(tile.rows["in_numerator"].sum()) if "in_numerator" in tile.rows else None
         title = (f"Rows behind the number ({counted:,} counted of {len(tile.rows):,})"

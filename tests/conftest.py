@@ -104,3 +104,20 @@ def make_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite tests/golden/*.json from the current code (review the diff!)")
+
+
+@pytest.fixture
+def deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The download buttons' deferred builders of a page run by AppTest, by file name: what
+    a click would run (``deferred["motors-backlog-2026-07-15.xlsx"]()`` gives the bytes)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    found: dict[str, Any] = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kw):  # noqa: ANN001
+        found[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return found

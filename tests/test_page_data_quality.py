@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any, Callable
+from typing import Any
 
 import openpyxl
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from hub_data import HubLoader
@@ -46,20 +45,6 @@ def _tile(at: AppTest, label: str) -> str:
 def demo_cursor():
     hub = HubLoader(DEMO).get()
     return hub.cursor(), hub.settings.as_of
-
-
-@pytest.fixture
-def deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
-    """The download buttons' deferred builders, by file name (what a click would run)."""
-    found: dict[str, Callable[[], bytes]] = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kw):  # noqa: ANN001
-        found[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    return found
 
 
 def test_demo_runs_and_shows_the_metric_values(demo_cursor) -> None:

@@ -22,7 +22,7 @@ def _run(path: Path | str, **query: str) -> AppTest:
 
 
 # A business alert, not a failure of the app: the pilot pages show it in red on purpose.
-BUSINESS_ALERTS = ("**Intervention needed", "#### Intervention needed")
+BUSINESS_ALERTS = ("**Intervention needed", "#### Intervention needed", "#### CRM review due")
 
 
 def _errors(at: AppTest) -> list[str]:
@@ -37,7 +37,7 @@ def test_every_page_is_in_the_navigation() -> None:
 def test_app_runs_on_the_demo_data() -> None:
     at = _run(ROOT / "app.py")
     assert not at.exception and not _errors(at)
-    assert at.title[0].value.endswith("Pilot scorecard")
+    assert at.title[0].value == "Executive overview"
     assert any("Demo data" in i.value for i in at.info)
     assert any("Local single-user mode" in c.value for c in at.sidebar.caption)
 

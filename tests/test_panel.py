@@ -92,7 +92,8 @@ def test_a_quarter_kpi_is_compared_with_the_whole_previous_quarter(make_hub) -> 
 @pytest.mark.parametrize(("change", "unit", "text"), [
     (0.064, "ratio", "+6 pts vs x"), (-0.2, "change", "−20 pts vs x"), (0.0, "ratio", "0 pts vs x"),
     (-1.25, "hours", "−1.2 h vs x"), (4.0, "days", "+4 days vs x"), (1234, "count", "+1,234 vs x"),
-    (0.25, "score", "+0.2 vs x"), (None, "ratio", None), (float("nan"), "hours", None)])
+    (0.25, "score", "+0.2 vs x"), (-0.003, "ratio", "0 pts vs x"), (-0.04, "hours", "0.0 h vs x"),
+    (None, "ratio", None), (float("nan"), "hours", None)])
 def test_change_words(change, unit, text) -> None:
     assert change_words(change, unit, "x") == text
 
