@@ -30,6 +30,8 @@ PAGES = {
                 url_path="accounts"),
         st.Page("pages/ownership.py", title="Account ownership",
                 icon=":material/manage_accounts:", url_path="ownership"),
+        st.Page("pages/changes.py", title="Since the last review",
+                icon=":material/difference:", url_path="changes"),
     ],
     "Data": [
         st.Page("pages/data_quality.py", title="Data quality", icon=":material/rule:",
@@ -40,6 +42,8 @@ PAGES = {
                 icon=":material/straighten:", url_path="measurability"),
         st.Page("pages/crm_readiness.py", title="CRM readiness", icon=":material/speed:",
                 url_path="crm_readiness"),
+        st.Page("pages/records.py", title="Dashboard records",
+                icon=":material/inventory_2:", url_path="records"),
     ],
 }
 
