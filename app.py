@@ -24,6 +24,8 @@ PAGES = {
                 url_path="coverage"),
     ],
     "Review": [
+        st.Page("pages/meeting.py", title="Meeting mode", icon=":material/co_present:",
+                url_path="meeting"),
         st.Page("pages/backlog.py", title="Next-action backlog", icon=":material/checklist:",
                 url_path="backlog"),
         st.Page("pages/accounts.py", title="Accounts", icon=":material/domain:",
