@@ -2,8 +2,8 @@
 
 Every page starts with :func:`setup`, which loads (or reuses) the current snapshot, resolves the
 viewer's role and draws the shared sidebar, so a page runs standalone (``PYTHONPATH=.
-streamlit run pages/x.py`` or ``AppTest.from_file``) as well as under app.py's navigation. Not listed in
-st.navigation (leading underscore). No metric code here.
+streamlit run pages/x.py`` or ``AppTest.from_file``) as well as under app.py's navigation.
+Not listed in st.navigation (leading underscore). No metric code here.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from hub_data import HubDataError, HubLoader, LoadedHub, Settings
 from hub_data.access import LOCAL_ADMIN, Role, RoleMap, load_role_map
 from hub_data.settings import resolve_data_dir
-from hub_data.store import Store
+from hub_data.store import COLUMNS, Store
 from metrics.charts import STATUS_COLOURS
 from metrics.data_status import load_summary
 from metrics.formatting import day, kpi_target, kpi_value, moment, wilson_interval
@@ -387,3 +387,40 @@ def division_picker(divisions: list[str], *, key: str, all_label: str | None = N
         return None
     st.query_params["division"] = chosen
     return chosen
+
+
+def store_message(table: str, exc: ValueError) -> str:
+    """The store's message for one form row, in plainer words: without the table and row
+    number, column names as words ("Hours: 200.0 is not a number of hours from 0 to 168.")."""
+    text = str(exc).replace(f"Nothing was recorded in {table}: ", "").replace("row 1, ", "")
+    for column in COLUMNS[table]:
+        text = re.sub(rf"\b{column}\b", column.replace("_", " "), text)
+    return text[:1].upper() + text[1:]
+
+
+def form_problems(problems: list[str]) -> bool:
+    """Say what a form still needs (one st.error); True when something is missing."""
+    if problems:
+        st.error("**Not recorded.** " + " ".join(problems), icon=":material/block:")
+    return bool(problems)
+
+
+FORM_FLASH = "store_form_flash"
+
+
+def record_row(store: Store, table: str, row: dict, done: str) -> None:
+    """Append one form row to the dashboard's store. Bad input: the store's message in plain
+    words; a folder that cannot be written: its message; else ``done`` is kept under
+    :data:`FORM_FLASH` for the page to show after the rerun that makes every number include
+    it."""
+    try:
+        store.append(table, [row])
+    except ValueError as exc:
+        st.error(f"**Not recorded.** {md_escape(store_message(table, exc))}",
+                 icon=":material/block:")
+        return
+    except HubDataError as exc:
+        st.error(f"**Not recorded:** {md_escape(exc)}", icon=":material/block:")
+        return
+    st.session_state[FORM_FLASH] = done
+    st.rerun()

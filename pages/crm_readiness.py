@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from typing import Any, Mapping
 
 import duckdb
@@ -19,16 +18,17 @@ import pandas as pd
 import streamlit as st
 
 from hub_data import HubDataError, Settings
-from hub_data.store import COLUMNS, Store
+from hub_data.store import Store
 from metrics import crm_readiness as crm
 from metrics.calendar import monday
 from metrics.charts import STATUS_COLOURS
 from metrics.exports import file_name
 from metrics.formatting import day
 from metrics.report import report_divisions
-from pages._common import data_version, md_escape, metrics_cursor, setup
+from pages._common import (FORM_FLASH, data_version, form_problems, md_escape, metrics_cursor,
+                           record_row, setup)
 
-FLASH = "crm_flash"
+FLASH = FORM_FLASH
 OTHER_WORKBOOK = "Another workbook (type its name below)"
 CHART_CONFIG = {"displayModeBar": False}
 
@@ -147,35 +147,6 @@ st.caption(f"Each file is stamped: {crm.stamp(T, ctx.hub.loaded_at)}.")
 
 
 # ---------------------------------------------------------------------------------- forms
-def _record(table: str, row: dict[str, Any], done: str) -> None:
-    """Append one row to the store; the store's message on bad input, else a rerun so every
-    number shows the new row (the success line is shown after the rerun)."""
-    try:
-        Store.for_settings(ctx.settings).append(table, [row])
-    except ValueError as exc:
-        st.error(f"**Not recorded.** {md_escape(_store_message(table, exc))}",
-                 icon=":material/block:")
-        return
-    except HubDataError as exc:
-        st.error(f"**Not recorded:** {md_escape(exc)}", icon=":material/block:")
-        return
-    st.session_state[FLASH] = done
-    st.rerun()
-
-
-def _store_message(table: str, exc: ValueError) -> str:
-    """The store's message for one form row, in plainer words: without the table and row
-    number, column names as words ("Hours: 200.0 is not a number of hours from 0 to 168.")."""
-    text = str(exc).replace(f"Nothing was recorded in {table}: ", "").replace("row 1, ", "")
-    for column in COLUMNS[table]:
-        text = re.sub(rf"\b{column}\b", column.replace("_", " "), text)
-    return text[:1].upper() + text[1:]
-
-
-def _missing(problems: list[str]) -> bool:
-    if problems:
-        st.error("**Not recorded.** " + " ".join(problems), icon=":material/block:")
-    return bool(problems)
 
 
 def steward_hours_form(divisions: list[str]) -> None:
@@ -192,13 +163,13 @@ def steward_hours_form(divisions: list[str]) -> None:
         steward = d.text_input("Steward", key="crm_hours_steward", max_chars=120)
         submitted = st.form_submit_button("Record steward hours", type="primary",
                                           key="crm_hours_submit")
-    if submitted and not _missing(
+    if submitted and not form_problems(
             (["Enter the hours spent that week."] if hours is None else [])
             + (["Name the steward who did the work."] if not steward.strip() else [])):
-        _record("steward_hours",
-                {"division": division, "week_start": week.isoformat(), "hours": hours,
-                 "steward": steward.strip(), "recorded_at": dt.datetime.now()},
-                f"Recorded {hours:g} h of steward work for {division}, week of {day(week)}.")
+        record_row(Store.for_settings(ctx.settings), "steward_hours",
+                   {"division": division, "week_start": week.isoformat(), "hours": hours,
+                    "steward": steward.strip(), "recorded_at": dt.datetime.now()},
+                   f"Recorded {hours:g} h of steward work for {division}, week of {day(week)}.")
 
 
 def open_time_form() -> None:
@@ -220,16 +191,16 @@ def open_time_form() -> None:
         submitted = st.form_submit_button("Record open time", type="primary",
                                           key="crm_open_submit")
     workbook = typed.strip() or (chosen if chosen != OTHER_WORKBOOK else "")
-    if submitted and not _missing(
+    if submitted and not form_problems(
             (["Choose a workbook or type its name."] if not workbook else [])
             + (["Enter the seconds it took to open."] if seconds is None else [])
             + (["Say who measured it."] if not measured_by.strip() else [])):
         size = sizes.get(workbook)
-        _record("open_times",
-                {"measured_at": dt.datetime.combine(when, at), "workbook": workbook,
-                 "seconds": seconds, "size_bytes": None if pd.isna(size) else int(size),
-                 "measured_by": measured_by.strip()},
-                f"Recorded {seconds:g} s to open {workbook} on {day(when)}.")
+        record_row(Store.for_settings(ctx.settings), "open_times",
+                   {"measured_at": dt.datetime.combine(when, at), "workbook": workbook,
+                    "seconds": seconds, "size_bytes": None if pd.isna(size) else int(size),
+                    "measured_by": measured_by.strip()},
+                   f"Recorded {seconds:g} s to open {workbook} on {day(when)}.")
 
 
 def requirement_form(divisions: list[str]) -> None:
@@ -250,7 +221,7 @@ def requirement_form(divisions: list[str]) -> None:
         st.caption("Recorded with status Open.")
         submitted = st.form_submit_button("Record requirement", type="primary",
                                           key="crm_req_submit")
-    if submitted and not _missing(
+    if submitted and not form_problems(
             (["Describe the pain point."] if not pain.strip() else [])
             + (["Say who raised it."] if not raised_by.strip() else [])):
         try:
@@ -259,12 +230,12 @@ def requirement_form(divisions: list[str]) -> None:
             st.error(f"**Not recorded:** {md_escape(exc)}", icon=":material/block:")
             return
         new_id = crm.next_requirement_id(known)
-        _record("requirements",
-                {"id": new_id, "raised_on": raised_on, "division": division,
-                 "raised_by": raised_by.strip(), "pain_point": pain.strip(),
-                 "evidence_metric": metric, "status": "Open"},
-                f"Recorded {new_id} for {division}: it is in the log above, ranked by its "
-                "evidence.")
+        record_row(Store.for_settings(ctx.settings), "requirements",
+                   {"id": new_id, "raised_on": raised_on, "division": division,
+                    "raised_by": raised_by.strip(), "pain_point": pain.strip(),
+                    "evidence_metric": metric, "status": "Open"},
+                   f"Recorded {new_id} for {division}: it is in the log above, ranked by its "
+                   "evidence.")
 
 
 st.subheader("Record")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from typing import Any
 
 import duckdb
@@ -36,9 +35,10 @@ from hub_data.store import COLUMNS, TABLE_NAMES, Store
 from metrics.exports import file_name, to_csv, to_xlsx
 from metrics.formatting import day, moment
 from metrics.report import phase_order
-from pages._common import data_version, md_escape, metrics_cursor, setup
+from pages._common import (FORM_FLASH, data_version, form_problems, md_escape, metrics_cursor,
+                           record_row, setup)
 
-FLASH = "records_flash"
+FLASH = FORM_FLASH
 RESTORE_ERROR = "records_restore_error"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -122,37 +122,6 @@ def for_people(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.astype(object).where(frame.notna(), None)
     return out.rename(columns=_label)
 
-
-def _store_message(table: str, exc: ValueError) -> str:
-    """The store's message for one form row, in plainer words: without the table and row
-    number, column names as words ("Ease of use: 7 is not a rating from 1 to 5.")."""
-    text = str(exc).replace(f"Nothing was recorded in {table}: ", "").replace("row 1, ", "")
-    for column in COLUMNS[table]:
-        text = re.sub(rf"\b{column}\b", column.replace("_", " "), text)
-    return text[:1].upper() + text[1:]
-
-
-def record(table: str, row: dict[str, Any], done: str) -> None:
-    """Append one row to the store; the store's message on bad input, else a rerun so the
-    tables show the new row (the success line is shown after the rerun)."""
-    try:
-        store.append(table, [row])
-    except ValueError as exc:
-        st.error(f"**Not recorded.** {md_escape(_store_message(table, exc))}",
-                 icon=":material/block:")
-        return
-    except HubDataError as exc:
-        st.error(f"**Not recorded:** {md_escape(exc)}", icon=":material/block:")
-        return
-    st.session_state[FLASH] = done
-    st.rerun()
-
-
-def missing(problems: list[str]) -> bool:
-    """Say what the form still needs; True when something is missing."""
-    if problems:
-        st.error("**Not recorded.** " + " ".join(problems), icon=":material/block:")
-    return bool(problems)
 
 
 def _restore() -> None:
@@ -246,14 +215,14 @@ def survey_form(divisions: list[str]) -> None:
                                 max_chars=1000, height=80)
         submitted = st.form_submit_button("Record survey answer", type="primary",
                                           key="records_survey_submit")
-    if submitted and not missing(
+    if submitted and not form_problems(
             (["Choose an ease-of-use rating from 1 to 5."] if ease is None else [])
             + (["Choose a value rating from 1 to 5."] if value is None else [])):
-        record("survey_answers",
-               {"answered_on": answered_on, "division": division, "ease_of_use": ease,
-                "value": value, "comments": comments.strip() or None},
-               f"Recorded a survey answer for {division} of {day(answered_on)}: ease of use "
-               f"{ease}, value {value}.")
+        record_row(store, "survey_answers",
+                   {"answered_on": answered_on, "division": division, "ease_of_use": ease,
+                    "value": value, "comments": comments.strip() or None},
+                   f"Recorded a survey answer for {division} of {day(answered_on)}: ease of use "
+                   f"{ease}, value {value}.")
 
 
 def meeting_form(divisions: list[str]) -> None:
@@ -279,15 +248,15 @@ def meeting_form(divisions: list[str]) -> None:
                                max_chars=2000, height=80)
         submitted = st.form_submit_button("Record review meeting", type="primary",
                                           key="records_meeting_submit")
-    if submitted and not missing(
+    if submitted and not form_problems(
             (["Enter how many people attended."] if attendees is None else [])
             + (["Say who records the meeting."] if not recorded_by.strip() else [])):
-        record("review_meetings",
-               {"division": division, "held_on": held_on, "used_hub": used == "Yes",
-                "attendees": int(attendees), "decisions": decisions.strip() or None,
-                "actions": actions.strip() or None, "recorded_by": recorded_by.strip(),
-                "recorded_at": dt.datetime.now().replace(microsecond=0)},
-               f"Recorded the {division} review meeting of {day(held_on)}.")
+        record_row(store, "review_meetings",
+                   {"division": division, "held_on": held_on, "used_hub": used == "Yes",
+                    "attendees": int(attendees), "decisions": decisions.strip() or None,
+                    "actions": actions.strip() or None, "recorded_by": recorded_by.strip(),
+                    "recorded_at": dt.datetime.now().replace(microsecond=0)},
+                   f"Recorded the {division} review meeting of {day(held_on)}.")
 
 
 st.subheader("Record")
@@ -333,3 +302,4 @@ else:
         problem = st.session_state.pop(RESTORE_ERROR, None)
         if problem:
             st.error(f"**Not restored.** {md_escape(problem)}", icon=":material/block:")
+

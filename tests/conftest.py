@@ -121,3 +121,14 @@ def deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
     return found
+
+
+def run_page(page: str | Path, **query: str):  # noqa: ANN201 - streamlit AppTest
+    """Run one page file with AppTest (2-minute budget: cold loads on CI), the link's query
+    parameters set first; returns the AppTest after its first run."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(page), default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()

@@ -17,17 +17,14 @@ from hub_data.access import Role
 from metrics import accounts as acc
 from metrics.formatting import naira_compact
 from pages._common import md_escape
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, run_page
 from tests.hubfactory import account, contact, customer, interaction, member, sale
 
 PAGE = str(ROOT / "pages" / "accounts.py")
 
 
 def _run(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_page(PAGE, **query)
 
 
 def _ok(at: AppTest) -> None:

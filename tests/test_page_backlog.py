@@ -22,7 +22,7 @@ from metrics import backlog
 from metrics import backlog_view as bv
 from metrics.calendar import window_ending
 from metrics.inputs import workspace
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, run_page
 from tests.hubfactory import account, contact, interaction, member
 
 PAGE = str(ROOT / "pages" / "backlog.py")
@@ -30,10 +30,7 @@ EVIL = '=HYPERLINK("http://evil.example","click")'
 
 
 def _run(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_page(PAGE, **query)
 
 
 def _ok(at: AppTest) -> None:

@@ -12,17 +12,14 @@ from hub_data import review_snapshots as rs
 from hub_data.store import Store
 from metrics.changes import changes_since
 from metrics.inputs import workspace
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_page
 from tests.test_review_snapshots import AS_OF, HELD_ON, _rows
 
 PAGE = str(ROOT / "pages" / "changes.py")
 
 
 def _run(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_page(PAGE, **query)
 
 
 def _tiles(at: AppTest) -> dict[str, int]:

@@ -16,18 +16,14 @@ from metrics.calendar import window_ending
 from metrics.inputs import workspace
 from metrics.ownership import coverage
 from metrics.report import report_divisions
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, run_page
 from tests.hubfactory import account, interaction, member
 
 PAGE = str(ROOT / "pages" / "coverage.py")
-TIMEOUT = 120
 
 
 def _run(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_page(PAGE, **query)
 
 
 @pytest.fixture(scope="module")

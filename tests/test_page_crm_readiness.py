@@ -18,7 +18,7 @@ from hub_data.store import Store
 from metrics import crm_readiness as crm
 from metrics.inputs import workspace
 from metrics.triggers import crm_triggers
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, run_page
 from tests.hubfactory import account, member
 
 PAGE = str(ROOT / "pages" / "crm_readiness.py")
@@ -26,10 +26,7 @@ FORM_KEYS = ("crm_hours_submit", "crm_open_submit", "crm_req_submit")
 
 
 def _run(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_page(PAGE, **query)
 
 
 def _ok(at: AppTest) -> None:

@@ -27,7 +27,7 @@ from metrics.motors import motors_funnel
 from metrics.panel import panel
 from metrics.power import power_funnel
 from metrics.report import phase_order
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, run_page
 from tests.hubfactory import account, contact, interaction, member
 
 PAGE = str(ROOT / "pages" / "division.py")
@@ -35,10 +35,7 @@ KEY = "division_page_division"
 
 
 def _run(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_page(PAGE, **query)
 
 
 def _ok(at: AppTest) -> None:

@@ -24,17 +24,14 @@ from metrics.inputs import workspace
 from metrics.panel import panel
 from metrics.pilot import pilot_summary
 from metrics.report import report_divisions
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, run_page
 
 PAGE = str(ROOT / "pages" / "overview.py")
 DIVISIONS = ["Motors", "Power", "Medical", "Cube 65 Clinic", "GRAS Restaurant"]
 
 
 def _run(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_page(PAGE, **query)
 
 
 def _ok(at: AppTest) -> None:

@@ -17,7 +17,7 @@ from hub_data import HubLoader
 from metrics import accounts as acc
 from metrics import ownership
 from metrics.formatting import naira_compact
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, run_page
 from tests.hubfactory import account, customer, member, sale
 
 PAGE = str(ROOT / "pages" / "ownership.py")
@@ -26,10 +26,7 @@ LABELS = ["Conflicts", "Orphans", "Not in the Hub", "No ERP link", "Silent reven
 
 
 def _run(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_page(PAGE, **query)
 
 
 def _ok(at: AppTest) -> None:

@@ -24,7 +24,7 @@ from hub_data.access import Role
 from hub_data.store import TABLE_NAMES, Store
 from metrics.inputs import workspace
 from metrics.report import phase_order
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, run_page
 
 PAGE = str(ROOT / "pages" / "records.py")
 AS_OF = dt.date(2026, 7, 15)   # the demo's settings.toml
@@ -33,10 +33,7 @@ FORM_KEYS = ("records_survey_submit", "records_meeting_submit")
 
 
 def _run(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_page(PAGE, **query)
 
 
 def _ok(at: AppTest) -> None:
