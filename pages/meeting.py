@@ -22,6 +22,7 @@ import streamlit as st
 
 from hub_data import HubDataError, Settings
 from hub_data.privacy import mask_frame
+from hub_data.review_snapshots import save_review_snapshot
 from hub_data.store import Store
 from metrics import meeting
 from metrics.backlog import status_counts
@@ -240,17 +241,12 @@ if ended and may_record:
             kpis=meeting.kpi_table(tiles), backlog=shown_backlog.copy(),
             pilot=meeting.pilot_table(summary),
             funnel=None if funnel is None else funnel.copy())
-        try:
-            from hub_data.review_snapshots import save_review_snapshot
-        except ImportError:
-            pass
-        else:
-            try:
-                save_review_snapshot(ctx.hub.con, ctx.settings.state_dir, division=division,
-                                     held_on=held_on)
-            except (HubDataError, OSError) as exc:
-                st.warning(f"The meeting was recorded, but its data snapshot was not saved: "
-                           f"{md_escape(exc)}", icon=":material/warning:")
+        try:  # what "Since the last review" compares with
+            save_review_snapshot(ctx.hub.con, ctx.settings.state_dir, division=division,
+                                 held_on=held_on)
+        except (HubDataError, OSError) as exc:
+            st.warning(f"The meeting was recorded, but its data snapshot was not saved: "
+                       f"{md_escape(exc)}", icon=":material/warning:")
 
 pack: meeting.MeetingPack | None = st.session_state.get(PACK)
 if pack is not None:
