@@ -34,8 +34,8 @@ from hub_data.settings import Settings
 from metrics import pilot
 from metrics.calendar import PILOT_WEEKS, pilot_week
 from metrics.charts import STATUS_COLOURS, fig_pilot_metric
-from metrics.exports import file_name, to_xlsx
-from metrics.formatting import day, moment
+from metrics.exports import file_name, stamp, to_xlsx
+from metrics.formatting import day
 from metrics.registry import BY_ID
 from metrics.report import phase_order
 from metrics.result import Direction, KpiResult
@@ -119,10 +119,6 @@ def span(start: dt.date, end: dt.date) -> str:
         return f"{start.day} {start:%b} – {end.day} {end:%b}"
     return f"{start.day}–{end.day} {end:%b}"
 
-
-def stamp(as_of: dt.date, loaded_at: dt.datetime) -> str:
-    """``as of 15 Jul 2026 · data loaded 23 Nov 2026, 18:18`` on every page of the pack."""
-    return f"as of {day(as_of)} · data loaded {moment(loaded_at)}"
 
 
 def label(kpi_id: str) -> str:

@@ -48,8 +48,8 @@ import plotly.graph_objects as go
 from hub_data.settings import Settings
 from metrics.calendar import window_ending
 from metrics.charts import DIVISION_COLOURS, FONT, STATUS_COLOURS
-from metrics.exports import to_xlsx
-from metrics.formatting import day, kpi_target, kpi_value, moment
+from metrics.exports import stamp, to_xlsx
+from metrics.formatting import day, kpi_target, kpi_value
 from metrics.measurability import reason_for
 from metrics.pilot import PILOT_KPIS, pilot_summary
 from metrics.registry import BY_ID, METRICS
@@ -679,10 +679,6 @@ def hub_workbooks(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ document
-def stamp(as_of: dt.date, loaded_at: dt.datetime) -> str:
-    """``as of 15 Jul 2026 · data loaded 23 Nov 2026, 18:18``."""
-    return f"as of {day(as_of)} · data loaded {moment(loaded_at)}"
-
 
 def trigger_table(view: Readiness) -> pd.DataFrame:
     """The Triggers sheet: one row per trigger and a last row for the review rule."""

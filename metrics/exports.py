@@ -16,6 +16,8 @@ from typing import Any, Mapping
 import pandas as pd
 import xlsxwriter
 
+from metrics.formatting import day, moment
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 MAX_WIDTH = 60
@@ -42,6 +44,12 @@ def file_name(what: str, as_of: dt.date, extension: str) -> str:
     """``motors-backlog-2026-06-15.xlsx``: what and as of when, lower-case, dashes."""
     slug = re.sub(r"[^a-z0-9]+", "-", what.casefold()).strip("-") or "export"
     return f"{slug}-{as_of.isoformat()}.{extension}"
+
+
+def stamp(as_of: dt.date, loaded_at: dt.datetime | None) -> str:
+    """What every export and pack is stamped with: ``as of 15 Jul 2026 · data loaded
+    15 Jul 2026, 09:12`` (the as-of date and when the data was loaded)."""
+    return f"as of {day(as_of)} · data loaded {moment(loaded_at)}"
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:

@@ -34,7 +34,7 @@ from hub_data.privacy import mask_email, mask_frame, mask_phone
 from metrics import backlog, motors, power
 from metrics.calendar import window_ending
 from metrics.data_quality import fix_list
-from metrics.exports import file_name, to_xlsx
+from metrics.exports import file_name, stamp, to_xlsx
 from metrics.formatting import day, kpi_target, kpi_value, moment
 from metrics.registry import PILOT_METRICS
 
@@ -202,10 +202,6 @@ def mask_text(text: str) -> str:
     masked = _EMAIL.sub(lambda m: str(mask_email(m.group(0))), text)
     return _PHONE.sub(lambda m: str(mask_phone(m.group(0))), masked)
 
-
-def stamp(as_of: dt.date, loaded_at: dt.datetime) -> str:
-    """``as of 15 Jul 2026 · data loaded 15 Jul 2026, 09:12``."""
-    return f"as of {day(as_of)} · data loaded {moment(loaded_at)}"
 
 
 @dataclass(frozen=True)

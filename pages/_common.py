@@ -28,6 +28,7 @@ from hub_data.settings import resolve_data_dir
 from hub_data.store import COLUMNS, Store
 from metrics.charts import STATUS_COLOURS
 from metrics.data_status import load_summary
+from metrics.exports import file_name, stamp, to_csv, to_xlsx
 from metrics.formatting import day, kpi_target, kpi_value, moment, wilson_interval
 from metrics.inputs import workspace
 from metrics.panel import PanelTile
@@ -314,6 +315,28 @@ def page_link(script: str, label: str, *, url_path: str, query: dict[str, str] |
     except StreamlitPageNotFoundError:
         suffix = f"?{urlencode(query, quote_via=quote)}" if query else ""
         target.markdown(f"[{md_escape(label)}](./{url_path}{suffix})")
+
+
+def export_stamp(ctx: PageContext) -> str:
+    """The stamp of this page's downloads: the as-of date and when the data was loaded."""
+    return stamp(ctx.as_of, ctx.hub.loaded_at)
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_downloads(ctx: PageContext, frame: pd.DataFrame, what: str, key: str) -> None:
+    """"Download XLSX" and "Download CSV" of ``frame`` side by side (file names say what and
+    as of when; the workbook is stamped), each built only on a click; keys ``<key>_xlsx`` and
+    ``<key>_csv``."""
+    row = st.container(horizontal=True)
+    for ext, build, mime in (
+            ("xlsx", lambda: to_xlsx({what[:31]: frame}, title=what, stamp=export_stamp(ctx)),
+             XLSX_MIME),
+            ("csv", lambda: to_csv(frame), "text/csv")):
+        row.download_button(f"Download {ext.upper()}", build,
+                            file_name=file_name(what, ctx.as_of, ext), mime=mime,
+                            on_click="ignore", key=f"{key}_{ext}", icon=":material/download:")
 
 
 def panel_tile(tile: PanelTile, *, min_n: int, key: str, drill: bool = True,

@@ -14,8 +14,8 @@ import streamlit as st
 from hub_data.privacy import mask_frame
 from metrics import accounts
 from metrics.exports import file_name, to_xlsx
-from metrics.formatting import day, moment, naira, naira_compact
-from pages._common import data_version, md_escape, metrics_cursor, setup
+from metrics.formatting import day, naira, naira_compact
+from pages._common import data_version, export_stamp, md_escape, metrics_cursor, setup
 
 ctx = setup("Accounts")
 cur, T = metrics_cursor(ctx), ctx.as_of
@@ -159,7 +159,7 @@ else:
                                     format=when),
                                 "Due": st.column_config.DateColumn(format="D MMM YYYY")})
 
-stamp = f"as of {day(T)} · data loaded {moment(ctx.hub.loaded_at)}"
+stamp = export_stamp(ctx)
 st.download_button(
     "Download this account (Excel)", icon=":material/download:", on_click="ignore", mime=XLSX,
     data=lambda: to_xlsx(accounts.account_sheets(card, contacts), title=a["company_name"],

@@ -13,9 +13,9 @@ import streamlit as st
 from metrics import backlog_view as bv
 from metrics.charts import STATUS_COLOURS
 from metrics.exports import file_name, to_csv, to_xlsx
-from metrics.formatting import day, moment
+from metrics.formatting import day
 from metrics.report import report_divisions
-from pages._common import (data_version, division_picker, kpi_tile, md_escape,
+from pages._common import (data_version, division_picker, export_stamp, kpi_tile, md_escape,
                            metrics_cursor, setup)
 
 ctx = setup("Next-action backlog")
@@ -160,7 +160,7 @@ else:
                  key="backlog_divisions",
                  column_config={"What to pick up": st.column_config.TextColumn(width="large")})
 
-stamp = f"as of {day(T)} · data loaded {moment(ctx.hub.loaded_at)}"
+stamp = export_stamp(ctx)
 what = f"{division or 'all divisions'} backlog" + (f" {owner}" if owner else "")
 row = st.container(horizontal=True, vertical_alignment="center")
 row.download_button("Download XLSX", lambda: to_xlsx(

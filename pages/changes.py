@@ -17,7 +17,8 @@ from metrics.changes import TABLES, change_texts, changes_since
 from metrics.exports import file_name, to_csv, to_xlsx
 from metrics.formatting import day, moment
 from metrics.report import phase_order
-from pages._common import data_version, division_picker, md_escape, metrics_cursor, setup
+from pages._common import (data_version, division_picker, export_stamp, md_escape, metrics_cursor,
+                           setup)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE_WORDS = {"interactions": "Interactions", "accounts": "Accounts", "contacts": "Contacts",
@@ -182,7 +183,7 @@ def workbook() -> bytes:
     return to_xlsx({"Summary": summary, **sheets},
                    title=f"{division}: what changed since the review of "
                          f"{day(snapshot.held_on)}",
-                   stamp=f"as of {day(ctx.as_of)} · data loaded {moment(ctx.hub.loaded_at)}")
+                   stamp=export_stamp(ctx))
 
 
 def flat() -> pd.DataFrame:

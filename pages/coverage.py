@@ -16,17 +16,15 @@ from metrics import coverage as cv
 from metrics.activity import collaboration, collaboration_trend
 from metrics.calendar import window_ending
 from metrics.charts import STATUS_COLOURS
-from metrics.exports import file_name, to_csv, to_xlsx
-from metrics.formatting import day, kpi_value, moment, wilson_interval
+from metrics.formatting import day, kpi_value, wilson_interval
 from metrics.ownership import coverage
 from metrics.report import report_divisions
 from metrics.result import KpiResult
 from pages._common import (STATUS_WORDS, data_version, division_picker, kpi_tile, md_escape,
-                           metrics_cursor, setup, sparkline_svg, too_few)
+                           metrics_cursor, setup, sparkline_svg, table_downloads, too_few)
 
 ctx = setup("Coverage")
 ALL, EVERYONE, T = "All divisions", "Everyone", ctx.as_of
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WINDOW = window_ending(T)
 AGAINST = "the previous 28 days"
 HELP = ("Accounts whose owner is on the Staff roster and has not left, with at least one "
@@ -121,17 +119,6 @@ def division_tile(name: str, result: KpiResult, trend: pd.DataFrame) -> None:
                if change else "") + "</div>", unsafe_allow_html=True)
 
 
-def downloads(frame: pd.DataFrame, what: str, key: str) -> None:
-    """XLSX and CSV of ``frame`` (file names say what and as of when), built only on a click."""
-    stamp = f"as of {day(T)} · data loaded {moment(ctx.hub.loaded_at)}"
-    row = st.container(horizontal=True)
-    for ext, build, mime in (("xlsx", lambda: to_xlsx({what[:31]: frame}, title=what,
-                                                      stamp=stamp), XLSX),
-                             ("csv", lambda: to_csv(frame), "text/csv")):
-        row.download_button(f"Download {ext.upper()}", build, file_name=file_name(what, T, ext),
-                            mime=mime, on_click="ignore", key=f"coverage_{key}_{ext}",
-                            icon=":material/download:")
-
 
 view = coverage_view(cur, data_version(ctx), T, division)
 prefix = f"{division} " if division else ""
@@ -207,7 +194,7 @@ else:
         st.dataframe(table, hide_index=True, height=360, column_order=order,
                      column_config=config, key="coverage_table")
         export = table[order].rename(columns={c: config[c]["label"] for c in order})
-        downloads(export, f"{prefix}least touched accounts", "accounts")
+        table_downloads(ctx, export, f"{prefix}least touched accounts", "coverage_accounts")
 
 # --- Per owner ------------------------------------------------------------------------------
 st.subheader("Per owner: where a hand would help")
@@ -271,7 +258,7 @@ else:
         st.dataframe(numbers, hide_index=True, key="coverage_mix_table", column_config={
             c: st.column_config.NumberColumn(c, format="%.1f %%")
             for c in numbers.columns if c not in ("Division", "Interactions")})
-        downloads(numbers, f"{prefix}channel mix", "mix")
+        table_downloads(ctx, numbers, f"{prefix}channel mix", "coverage_mix")
 st.caption(f"Nothing dated after {day(T)} counts. Coverage counts interactions by anyone on "
            "the account; the channel mix counts each division's interactions (the row's "
            "Division, else its account's).")

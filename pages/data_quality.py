@@ -8,14 +8,12 @@ import streamlit as st
 
 from metrics import data_quality as dq
 from metrics.calendar import week_of, window_ending
-from metrics.exports import file_name, to_csv, to_xlsx
-from metrics.formatting import day, moment
+from metrics.formatting import day
 from metrics.report import report_divisions
-from pages._common import division_picker, kpi_tile, setup
+from pages._common import division_picker, kpi_tile, setup, table_downloads
 
 ctx = setup("Data quality")
 ALL, ANY, T = "All divisions", "(any)", ctx.as_of
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @st.cache_data(max_entries=4, show_spinner="Looking for possible duplicates…")
@@ -24,17 +22,6 @@ def duplicates(_con: duckdb.DuckDBPyConnection, signature: str) -> pd.DataFrame:
     with _con.cursor() as cur:
         return dq.duplicate_candidates(cur)
 
-
-def downloads(frame: pd.DataFrame, what: str, key: str) -> None:
-    """XLSX and CSV of ``frame`` (file names say what and as of when), built only on a click."""
-    stamp = f"as of {day(T)} · data loaded {moment(ctx.hub.loaded_at)}"
-    row = st.container(horizontal=True)
-    for ext, build, mime in (("xlsx", lambda: to_xlsx({what[:31]: frame}, title=what,
-                                                      stamp=stamp), XLSX),
-                             ("csv", lambda: to_csv(frame), "text/csv")):
-        row.download_button(f"Download {ext.upper()}", build, file_name=file_name(what, T, ext),
-                            mime=mime, on_click="ignore", key=f"data_quality_{key}_{ext}",
-                            icon=":material/download:")
 
 
 cur = ctx.hub.cursor()
@@ -108,7 +95,8 @@ if view == "Fix list":
                                                                               format="D MMM"),
                                     "date": st.column_config.DatetimeColumn(
                                         "Date", format="D MMM YYYY HH:mm")})
-        downloads(dq.fix_list_export(fixes), f"{prefix}data quality fix list", "fix")
+        table_downloads(ctx, dq.fix_list_export(fixes), f"{prefix}data quality fix list",
+                        "data_quality_fix")
 elif view == "Trends":
     weeks = dq.error_rate_by_week(cur, as_of=T, division=division)
     st.plotly_chart(dq.fig_error_rate_by_week(weeks, rates[recent].target, ctx.settings.min_n),
@@ -153,5 +141,5 @@ else:
         st.dataframe(found, hide_index=True, column_order=list(dq.DUPLICATE_COLUMNS),
                      column_config={**dq.DUPLICATE_COLUMNS, "score": st.column_config.NumberColumn(
                          "Name similarity", format="%.2f")})
-        downloads(found[list(dq.DUPLICATE_COLUMNS)].rename(columns=dq.DUPLICATE_COLUMNS),
-                  "possible duplicates", "dup")
+        table_downloads(ctx, found[list(dq.DUPLICATE_COLUMNS)].rename(
+            columns=dq.DUPLICATE_COLUMNS), "possible duplicates", "data_quality_dup")

@@ -24,10 +24,9 @@ from metrics.calendar import window_ending
 from metrics.division_charts import (fig_funnel, fig_kpi_trend, funnel_reached,
                                      funnel_step_rows, panel_frame)
 from metrics.exports import file_name, to_csv, to_xlsx
-from metrics.formatting import day, moment
 from metrics.panel import PanelTile, panel
 from metrics.report import phase_order
-from pages._common import (data_version, division_picker, md_escape, metrics_cursor,
+from pages._common import (data_version, division_picker, export_stamp, md_escape, metrics_cursor,
                            panel_tile, setup)
 
 KEY = "division_page_division"
@@ -69,7 +68,7 @@ division = division_picker(divisions, key=KEY, where=st.sidebar,
 if division != guess:
     st.rerun()  # once per session at most: the title must name the division shown
 T, MIN_N, VERSION = ctx.as_of, ctx.settings.min_n, data_version(ctx)
-stamp = f"as of {day(T)} · data loaded {moment(ctx.hub.loaded_at)}"
+stamp = export_stamp(ctx)
 
 
 @st.cache_data(show_spinner="Working out the KPIs…", max_entries=16)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.exports import file_name, to_csv, to_xlsx
-from metrics.formatting import day, moment
+from metrics.formatting import day
 from metrics.measurability import measurability
-from pages._common import division_picker, md_escape, metrics_cursor, setup
+from pages._common import division_picker, export_stamp, md_escape, metrics_cursor, setup
 
 ALL = "All divisions"
 MARKS = {True: "✓ yes", False: "✗ no"}
@@ -51,7 +51,7 @@ for division in ([chosen] if chosen != ALL else divisions):
         ["measurable", "reason", "source"]].rename_axis("KPI").rename(columns={
             "measurable": "Measurable?", "reason": "Why", "source": "Reads"}))
 
-stamp = f"as of {day(ctx.as_of)} · data loaded {moment(ctx.hub.loaded_at)}"
+stamp = export_stamp(ctx)
 export = shown.assign(measurable=shown["measurable"].map({True: "yes", False: "no"}))
 left, right = st.columns(2)
 what = f"{'all' if chosen == ALL else chosen} measurability"

@@ -22,10 +22,10 @@ import streamlit as st
 from hub_data.settings import Settings
 from metrics.charts import DIVISION_COLOURS, STATUS_COLOURS
 from metrics.exports import file_name, to_csv, to_xlsx
-from metrics.formatting import day, kpi_value, moment, percent
+from metrics.formatting import day, kpi_value, percent
 from metrics.overview import DivisionOverview, OverviewKpi, division_table, kpi_table, overview
-from pages._common import (STATUS_WORDS, data_version, metrics_cursor, page_link, setup,
-                           sparkline_svg)
+from pages._common import (STATUS_WORDS, data_version, export_stamp, metrics_cursor, page_link,
+                           setup, sparkline_svg)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = 5            # the largest panel (Motors) has five KPIs; every band aligns on five
@@ -205,7 +205,7 @@ with st.expander("The overview as a table"):
     st.dataframe(per_division, hide_index=True, width="stretch", key="overview_divisions",
                  column_config={"Entry-error rate %": st.column_config.NumberColumn(
                      format="%.1f %%")})
-stamp = f"as of {day(T)} · data loaded {moment(ctx.hub.loaded_at)}"
+stamp = export_stamp(ctx)
 row = st.container(horizontal=True)
 row.download_button(
     "Download XLSX", lambda: to_xlsx({"KPIs": table, "Divisions": per_division},

@@ -13,15 +13,15 @@ import streamlit as st
 
 from metrics import accounts
 from metrics.exports import file_name, to_csv, to_xlsx
-from metrics.formatting import day, moment, naira, naira_compact
+from metrics.formatting import naira, naira_compact
 from metrics.report import report_divisions
-from pages._common import (data_version, division_picker, md_escape, metrics_cursor,
+from pages._common import (data_version, division_picker, export_stamp, md_escape, metrics_cursor,
                            setup)
 
 ctx = setup("Account ownership")
 cur, T = metrics_cursor(ctx), ctx.as_of
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STAMP = f"as of {day(T)} · data loaded {moment(ctx.hub.loaded_at)}"
+STAMP = export_stamp(ctx)
 
 
 @st.cache_data(max_entries=16, show_spinner="Comparing the Hub with the ERP…")

@@ -33,10 +33,10 @@ from hub_data import HubDataError, Settings
 from hub_data.access import ADMIN, STEWARD
 from hub_data.store import COLUMNS, TABLE_NAMES, Store
 from metrics.exports import file_name, to_csv, to_xlsx
-from metrics.formatting import day, moment
+from metrics.formatting import day
 from metrics.report import phase_order
-from pages._common import (FORM_FLASH, data_version, form_problems, md_escape, metrics_cursor,
-                           record_row, setup)
+from pages._common import (FORM_FLASH, data_version, export_stamp, form_problems, md_escape,
+                           metrics_cursor, record_row, setup)
 
 FLASH = FORM_FLASH
 RESTORE_ERROR = "records_restore_error"
@@ -167,7 +167,7 @@ if frame.empty:
 else:
     st.dataframe(newest_first(table, frame), hide_index=True, width="stretch", height=360,
                  column_config=column_config(table), key=f"records_frame_{table}")
-stamp = f"as of {day(T)} · data loaded {moment(ctx.hub.loaded_at)}"
+stamp = export_stamp(ctx)
 row = st.columns([1, 1, 1.4, 3.6], vertical_alignment="center")
 row[0].download_button(
     "XLSX", lambda: to_xlsx({LABELS[table]: for_people(newest_first(table, frame))},
