@@ -2,8 +2,9 @@
 
 The command a P&BI lead runs to check a workbook before sharing it (metrics.md, machine-readable
 report): files with status, sheets and seconds; rows per table; findings by severity and the
-entry-error codes; load problems; total seconds; whether the cache was cold or warm. Exit
-status 0 whenever a load could be made, 2 with one line on stderr when the folder is unusable.
+entry-error codes; load problems; each workbook's drift from the master template; total
+seconds; whether the cache was cold or warm. Exit status 0 whenever a load could be made, 2
+with one line on stderr when the folder is unusable.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import sys
 import time
 
 from hub_data import HubDataError, build_database, load_settings
-from hub_data.database import findings_summary, load_problem_list, table_counts
+from hub_data.database import drift_by_file, findings_summary, load_problem_list, table_counts
 
 
 def describe(data: str | None, as_of: dt.date | None) -> dict:
@@ -23,8 +24,9 @@ def describe(data: str | None, as_of: dt.date | None) -> dict:
     hub = build_database(data)
     as_of = as_of or hub.settings.as_of_or(dt.date.today())
     cur = hub.cursor()
+    drift = drift_by_file(cur)
     files = [{"file": f, "status": s, "sheets": dict(sheets or {}), "seconds": sec,
-              "message": msg or None, "drift": []}
+              "message": msg or None, "drift": drift.get(f, [])}
              for f, s, sheets, sec, msg in cur.execute(
                  "SELECT file, status, sheets, seconds, message FROM files ORDER BY file").fetchall()]
     return {

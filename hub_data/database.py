@@ -334,8 +334,8 @@ def create_tables(con: duckdb.DuckDBPyConnection, staging: Staging, date_order: 
 
 
 def create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
-    """The ``files``, ``load_problems``, ``findings``, ``load_info`` and ``formula_gaps``
-    tables."""
+    """The ``files``, ``load_problems``, ``findings``, ``load_info``, ``formula_gaps`` and
+    ``drift`` (differences from the master template, hub_data/drift.py) tables."""
     con.execute("""CREATE TABLE files (file VARCHAR, kind VARCHAR, size_bytes BIGINT,
                    modified_at TIMESTAMP, status VARCHAR, seconds DOUBLE, message VARCHAR,
                    sheets MAP(VARCHAR, BIGINT))""")
@@ -346,6 +346,8 @@ def create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""CREATE TABLE load_info (key VARCHAR, value VARCHAR)""")
     con.execute("""CREATE TABLE formula_gaps (file VARCHAR, sheet VARCHAR, excel_row INTEGER,
                    "column" VARCHAR, formula VARCHAR)""")
+    con.execute("""CREATE TABLE drift (file VARCHAR, position INTEGER, kind VARCHAR,
+                   sheet VARCHAR, found VARCHAR, master VARCHAR, message VARCHAR)""")
 
 
 def drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -390,3 +392,15 @@ def load_problem_list(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
     """The ``load_problems`` list of ``check`` and ``report``: file, code, message."""
     return [{"file": f, "code": c, "message": m} for f, c, m in con.execute(
         "SELECT file, code, message FROM load_problems ORDER BY file, code").fetchall()]
+
+
+def drift_by_file(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, str | None]]]:
+    """The ``drift`` list of each file in ``check``: kind, sheet, found, master, message, in
+    the order drift.py found them (files without drift are absent)."""
+    by_file: dict[str, list[dict[str, str | None]]] = {}
+    for file, kind, sheet, found, master, message in con.execute(
+            "SELECT file, kind, sheet, found, master, message FROM drift "
+            "ORDER BY file, position").fetchall():
+        by_file.setdefault(file, []).append({"kind": kind, "sheet": sheet, "found": found,
+                                             "master": master, "message": message})
+    return by_file

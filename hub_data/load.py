@@ -23,6 +23,7 @@ from hub_data.database import (STAGED_SPECS, Staging, create_bookkeeping, create
                                drop_work_tables, insert_rows)
 from hub_data.erp import (MAPPING_FILE, Mapping, find_table_file, read_mapping, read_table_file,
                           with_mapping)
+from hub_data.drift import Drift, template_drift
 from hub_data.errors import HubDataError, missing_folder
 from hub_data.settings import SETTINGS_FILE, Settings, unknown_divisions
 from hub_data.sniff import sniff
@@ -94,7 +95,7 @@ def _read_workbook(path: Path) -> FileRead:
     read = read_workbook(path)
     return FileRead("hub workbook", read.sheet_rows, read.problems,
                     [(s.spec.table, s.sheet, s.table) for s in read.sheets.values()],
-                    read.formula_gaps)
+                    read.formula_gaps, layout=read.layout)
 
 
 def _read_table(path: Path, spec: SheetSpec, kind: str) -> FileRead:
@@ -133,6 +134,7 @@ class _Build:
         self.records: list[FileRecord] = []
         self.problems: list[tuple[str, str, str]] = []
         self.formula_gaps: list[tuple[str, FormulaGap]] = []
+        self.drift: list[tuple[str, int, Drift]] = []
         self.mapping = Mapping()
         self.parts = PartCache(settings.state_dir)
         self.writer = ThreadPoolExecutor(max_workers=1)  # keeps parsed parts while SQL runs
@@ -214,6 +216,7 @@ class _Build:
             if key and read.ok:
                 self.writer.submit(self.parts.put, key, read)
         record.kind = read.kind
+        self.drift += [(record.file, n, d) for n, d in enumerate(template_drift(read.layout))]
         if read.ok and key:
             self.parts.remember_good(record.file, key, record.modified_at)
         elif not read.ok:
@@ -286,6 +289,9 @@ def _write(con: duckdb.DuckDBPyConnection, build: _Build, settings: Settings) ->
                 [(r.file, r.kind, r.size_bytes, r.modified_at, r.status, round(r.seconds, 3),
                   r.message, list(r.sheets), list(r.sheets.values())) for r in build.records])
     insert_rows(con, "INSERT INTO load_problems VALUES (?, ?, ?)", build.problems)
+    insert_rows(con, "INSERT INTO drift VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(file, n, d.kind, d.sheet, d.found, d.master, d.message)
+                 for file, n, d in build.drift])
 
 
 def _build_into(build: _Build, settings: Settings, target: Path, started: float) -> float:

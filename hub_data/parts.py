@@ -24,12 +24,13 @@ from hub_data.workbook import FormulaGap, Problem
 
 PARTS_DIR = "parts"
 LAST_GOOD = "last_good.json"
-PART_FORMAT = "2"
+PART_FORMAT = "3"
 
 
 @dataclass
 class FileRead:
-    """One file's read: its kind, sheets and rows, problems, text tables and formula gaps."""
+    """One file's read: its kind, sheets and rows, problems, text tables, formula gaps and,
+    for a Hub workbook, its layout."""
 
     kind: str
     sheets: dict[str, int] = field(default_factory=dict)
@@ -37,6 +38,7 @@ class FileRead:
     tables: list[tuple[str, str, pa.Table]] = field(default_factory=list)
     formula_gaps: list[FormulaGap] = field(default_factory=list)
     seconds: float = 0.0
+    layout: dict | None = None  # a Hub workbook's sheets, headers and lists (drift.py)
 
     @property
     def ok(self) -> bool:
@@ -79,7 +81,8 @@ class PartCache:
             return None
         self.used.add(key)
         return FileRead(meta["kind"], meta["sheets"], [], tables,
-                        [FormulaGap(*gap) for gap in meta["formula_gaps"]], 0.0)
+                        [FormulaGap(*gap) for gap in meta["formula_gaps"]], 0.0,
+                        meta.get("layout"))
 
     def put(self, key: str, read: FileRead) -> None:
         """Keep a good read (written to a temporary folder, then renamed into place)."""
@@ -98,7 +101,8 @@ class PartCache:
             meta = {"kind": read.kind, "sheets": read.sheets,
                     "tables": [[table, sheet] for table, sheet, _ in read.tables],
                     "formula_gaps": [[g.sheet, g.row, g.column, g.formula]
-                                     for g in read.formula_gaps]}
+                                     for g in read.formula_gaps],
+                    "layout": read.layout}
             (temporary / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
             os.replace(temporary, target)
         except OSError:

@@ -20,8 +20,8 @@ import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hub_data.contract import (FORMS_STAND_INS, HUB_SHEETS, SheetSpec, closest, match_columns,
-                               normalize_header)
+from hub_data.contract import (FORMS_STAND_INS, HUB_SHEETS, LISTS, SheetSpec, closest,
+                               match_columns, normalize_header)
 
 HEADER_SCAN_ROWS = 10
 ROW_COLUMN = "_row"
@@ -49,6 +49,7 @@ class SheetRead:
     table: pa.Table
     ignored_headers: list[str] = field(default_factory=list)
     headers_at: dict[int, str] = field(default_factory=dict)
+    headers: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,14 @@ class FormulaGap:
 
 @dataclass
 class WorkbookRead:
-    """A whole workbook: its contract sheets, every sheet's row count and its problems."""
+    """A whole workbook: its contract sheets, every sheet's row count, its problems and its
+    layout (what drift.py compares with the master template)."""
 
     sheets: dict[str, SheetRead] = field(default_factory=dict)
     sheet_rows: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     formula_gaps: list[FormulaGap] = field(default_factory=list)
+    layout: dict | None = None
 
 
 def _cell(value: object) -> str:
@@ -87,6 +90,20 @@ def _required_missing(spec: SheetSpec, found: set[str]) -> list[str]:
     return missing
 
 
+def find_header(spec: SheetSpec, raw: pa.Table) -> tuple[int, dict, list[str]]:
+    """The header row of ``raw``: the one of its first rows that names the most contract
+    columns. Returns its index in ``raw``, contract column -> position, and its cells as text
+    (blank cells as ``""``)."""
+    head = raw.slice(0, HEADER_SCAN_ROWS).to_pylist()
+    best_index, best = 0, {}
+    for index, row in enumerate(head):
+        matched = match_columns(spec, list(row.values()))
+        if len(matched) > len(best):
+            best_index, best = index, matched
+    headers = [_cell(v) for v in head[best_index].values()] if head else []
+    return best_index, best, headers
+
+
 def shape_table(spec: SheetSpec, raw: pa.Table, first_row: int, label: str,
                 absolute: list[int] | None = None) -> SheetRead | Problem:
     """Find the header in ``raw`` (all text, no header), map it, return canonical columns.
@@ -95,13 +112,7 @@ def shape_table(spec: SheetSpec, raw: pa.Table, first_row: int, label: str,
     in messages; ``absolute`` gives each raw column's sheet column (A = 0) when known. A
     missing required column is a Problem naming the closest header found.
     """
-    head = raw.slice(0, HEADER_SCAN_ROWS).to_pylist()
-    best_index, best = 0, {}
-    for index, row in enumerate(head):
-        matched = match_columns(spec, list(row.values()))
-        if len(matched) > len(best):
-            best_index, best = index, matched
-    headers = [_cell(v) for v in head[best_index].values()] if head else []
+    best_index, best, headers = find_header(spec, raw)
     used = set(best.values())
     missing = _required_missing(spec, {col.column for col in best})
     if missing:
@@ -133,7 +144,7 @@ def shape_table(spec: SheetSpec, raw: pa.Table, first_row: int, label: str,
     ignored = [h for pos, h in enumerate(headers) if h and pos not in used]
     positions = absolute or list(range(raw.num_columns))
     headers_at = {positions[pos]: col.name for col, pos in best.items()}
-    return SheetRead(spec, label, first_row + best_index, table, ignored, headers_at)
+    return SheetRead(spec, label, first_row + best_index, table, ignored, headers_at, headers)
 
 
 def _find_sheet(spec: SheetSpec, names: list[str]) -> str | None:
@@ -153,6 +164,18 @@ def read_raw_sheet(reader: fastexcel.ExcelReader, name: str) -> tuple[pa.Table, 
     return sheet.to_arrow(), absolute
 
 
+def list_values(read: SheetRead | None) -> dict[str, list[str]]:
+    """The values of each contract column of a Lists sheet, in row order (blanks left out)."""
+    if read is None:
+        return {}
+    values = {}
+    for col in read.spec.columns:
+        if col.name in read.headers_at.values():
+            values[col.name] = [str(v).strip() for v in read.table.column(col.column).to_pylist()
+                                if v is not None and str(v).strip()]
+    return values
+
+
 def read_workbook(path: Path) -> WorkbookRead:
     """Read the contract sheets of one Hub workbook; problems instead of exceptions.
 
@@ -168,6 +191,7 @@ def read_workbook(path: Path) -> WorkbookRead:
                                        "Open it in Excel, repair it and save it again."))
         return result
     found = {spec: _find_sheet(spec, names) for spec in HUB_SHEETS}
+    headers: dict[str, dict] = {}
     with ThreadPoolExecutor(max_workers=1) as pool:
         scan = pool.submit(formula_cells, path, [name for name in found.values() if name])
         for spec, name in found.items():
@@ -186,15 +210,19 @@ def read_workbook(path: Path) -> WorkbookRead:
                 result.problems.append(Problem("DAMAGED", f"sheet '{name}' cannot be read ({exc})."))
                 continue
             shaped = shape_table(spec, raw, 1, name, absolute)
-            del raw
             if isinstance(shaped, Problem):
+                headers[spec.name] = {"sheet": name, "headers": find_header(spec, raw)[2]}
                 result.problems.append(shaped)
                 continue
+            del raw
+            headers[spec.name] = {"sheet": name, "headers": shaped.headers}
             result.sheets[spec.table] = shaped
             result.sheet_rows[name] = shaped.table.num_rows
         cells = scan.result()
     for name in names:
         result.sheet_rows.setdefault(name, 0)
+    result.layout = {"sheets": names, "headers": headers,
+                     "lists": list_values(result.sheets.get(LISTS.table))}
     if not result.problems:
         result.formula_gaps = formula_gaps(cells, result.sheets)
     return result

@@ -12,6 +12,7 @@ import pandas as pd
 
 from hub_data.contract import ENTRY_ERROR_CODES
 from hub_data.database import table_counts
+from hub_data.drift import KIND_LABELS
 
 @dataclass(frozen=True)
 class LoadSummary:
@@ -36,7 +37,8 @@ def load_summary(con: duckdb.DuckDBPyConnection) -> LoadSummary:
 
 def file_overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per file: status, kind, size, modified, seconds, sheets found and rows loaded,
-    problem message and its errors/warnings; failed files first, then by name."""
+    problem message, its errors/warnings and its differences from the master template
+    (``drift``); failed files first, then by name."""
     return con.execute("""
         WITH counts AS (
           SELECT file, count(*) FILTER (severity = 'error') AS errors,
@@ -45,7 +47,8 @@ def file_overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         SELECT f.file, f.status, f.kind, f.size_bytes, f.modified_at, f.seconds,
                array_to_string(list_sort(map_keys(f.sheets)), ', ') AS sheets,
                coalesce(list_sum(map_values(f.sheets)), 0) AS rows,
-               f.message, coalesce(c.errors, 0) AS errors, coalesce(c.warnings, 0) AS warnings
+               f.message, coalesce(c.errors, 0) AS errors, coalesce(c.warnings, 0) AS warnings,
+               (SELECT count(*) FROM drift d WHERE d.file = f.file) AS drift
         FROM files f LEFT JOIN counts c USING (file)
         ORDER BY f.status = 'failed' DESC, f.file""").df()
 
@@ -70,3 +73,44 @@ def findings_by_code(con: duckdb.DuckDBPyConnection, file: str | None = None) ->
         GROUP BY ALL ORDER BY severity, findings DESC, code""", {"file": file}).df()
     frame.insert(1, "entry_error", frame["code"].isin(ENTRY_ERROR_CODES))
     return frame
+
+
+DRIFT_COLUMNS = ["file", "division", "kind", "change", "sheet", "found", "master", "message"]
+
+
+def template_drift(con: duckdb.DuckDBPyConnection, file: str | None = None) -> pd.DataFrame:
+    """Every difference between a loaded Hub workbook and the master template (the loader's
+    ``drift`` table, hub_data/drift.py), in the order found per file; ``file`` narrows to one.
+
+    Columns :data:`DRIFT_COLUMNS`: ``change`` is the kind in words; ``division`` is the
+    workbook's division — the Division most of its accounts carry (ties: first in name
+    order), None for a workbook without accounts — so a change request goes to the division
+    that made the change.
+    """
+    frame = con.execute("""
+        WITH owners AS (
+          SELECT source_file AS file, division FROM accounts WHERE division IS NOT NULL
+          GROUP BY source_file, division
+          QUALIFY row_number() OVER (PARTITION BY source_file
+                                     ORDER BY count(*) DESC, division) = 1)
+        SELECT d.file, o.division, d.kind, d.sheet, d.found, d.master, d.message
+        FROM drift d LEFT JOIN owners o USING (file)
+        WHERE $file IS NULL OR d.file = $file
+        ORDER BY d.file, d.position""", {"file": file}).df()
+    frame.insert(3, "change", frame["kind"].map(KIND_LABELS).astype(object))
+    return frame[DRIFT_COLUMNS]
+
+
+def drift_words(row: pd.Series | dict) -> str:
+    """One difference in a line: "Column added 'Region' (Interactions)"."""
+    what = row["found"] if isinstance(row["found"], str) else row["master"]
+    where = f" ({row['sheet']}" + (f", {row['master']}" if row["kind"].endswith("list_value")
+                                   else "") + ")"
+    return f"{KIND_LABELS.get(row['kind'], row['kind'])} '{what}'{where}"
+
+
+def change_request(row: pd.Series | dict, note: str = "") -> str:
+    """The pain point of a template change request for one difference: which workbook, what
+    changed and, after a dash, the requester's note (why the division needs it)."""
+    text = f"Template change request ({row['file']}): {drift_words(row)}"
+    return f"{text} — {note.strip()}" if note.strip() else text

@@ -29,6 +29,7 @@ import io
 import math
 import random
 import sys
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -2197,8 +2198,8 @@ class Sheets:
                 self.cell(ws, r, c, row.get(col), col)
         ws.freeze_panes(1, 0)
 
-    def lists(self) -> None:
-        columns = {"Divisions": LIST_DIVISIONS, "Channels": LIST_CHANNELS,
+    def lists(self, channels: Sequence[str] = ()) -> None:
+        columns = {"Divisions": LIST_DIVISIONS, "Channels": [*LIST_CHANNELS, *channels],
                    "Interaction Types": LIST_TYPES, "Account Types": LIST_ACCOUNT_TYPES}
         rows = [{k: v[i] for k, v in columns.items() if i < len(v)}
                 for i in range(max(len(v) for v in columns.values()))]
@@ -2238,18 +2239,47 @@ def staff_rows(w: World, spec: DivisionSpec) -> list[dict[str, object]]:
             for s in w.staff if s.division == spec.name]
 
 
+# Local changes to the template, as divisions make them (the Data status page's "template
+# drift"): Power added a State column to its accounts, GRAS a table number to walk-in
+# touchpoints and Instagram to its channels. Derived from the rows, never from the random
+# stream, so the rest of the demo does not move.
+STATES = {"Lagos": "Lagos", "Abuja": "FCT", "Port Harcourt": "Rivers", "Kano": "Kano",
+          "Ibadan": "Oyo", "Enugu": "Enugu"}
+
+
+def with_state(row: dict[str, object]) -> dict[str, object]:
+    city = str(row.get("Address") or "").rsplit(",", 1)[-1].strip()
+    return {**row, "State": STATES.get(city)}
+
+
+def with_table_number(row: dict[str, object]) -> dict[str, object]:
+    if row.get("Channel") != "Walk-in":
+        return row
+    key = str(row.get("Interaction ID") or row.get("Date") or "")
+    return {**row, "Table No.": f"T{zlib.crc32(key.encode()) % 24 + 1}"}
+
+
 def write_workbook(w: World, spec: DivisionSpec, rows: HubRows, out: Path) -> Path:
     path = out / spec.workbook
     book = Sheets(path, spec)
-    book.sheet("Accounts", ACCOUNT_COLUMNS, account_rows(w, spec), validate=("Division", "Account Type"))
+    accounts = account_rows(w, spec)
+    if spec is POWER:
+        book.sheet("Accounts", [*ACCOUNT_COLUMNS, "State"], [with_state(r) for r in accounts],
+                   validate=("Division", "Account Type"))
+    else:
+        book.sheet("Accounts", ACCOUNT_COLUMNS, accounts, validate=("Division", "Account Type"))
     book.sheet("Contacts", CONTACT_COLUMNS, contact_rows(w, spec))
     if spec is MEDICAL:
         book.forms_sheet(rows.rows)
+    elif spec is GRAS:
+        book.sheet("Interactions", [*INTERACTION_COLUMNS, "Table No."],
+                   [with_table_number(r) for r in rows.rows],
+                   validate=("Division", "Channel", "Interaction Type"))
     else:
         book.sheet("Interactions", INTERACTION_COLUMNS, rows.rows,
                    validate=("Division", "Channel", "Interaction Type"))
     book.sheet("Staff", STAFF_COLUMNS, staff_rows(w, spec), validate=("Division",))
-    book.lists()
+    book.lists(["Instagram"] if spec is GRAS else ())
     book.close()
     return path
 
@@ -2643,6 +2673,10 @@ def readme(counts: dict[str, int], hub: dict[str, tuple[HubRows, Path]], seed: i
         "Next Action or due date, `whatsapp` / `Phone ` spellings, dates typed as text (some invalid), a",
         "mistyped Contact ID, an Account ID that differs from the contact's account, a colleague's name",
         "spelled two ways, one duplicate Account ID and one contact pointing at an unknown account.",
+        "",
+        "Local changes to the master template (the Data status page's template drift): Power added a",
+        "`State` column to its Accounts, GRAS Restaurant a `Table No.` column to its Interactions and",
+        "`Instagram` to its Channels list.",
         "",
         f"Seed: {seed}.",
         "",
