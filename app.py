@@ -22,6 +22,8 @@ PAGES = {
                 url_path="division"),
         st.Page("pages/coverage.py", title="Coverage", icon=":material/radar:",
                 url_path="coverage"),
+        st.Page("pages/cross_division.py", title="Cross-division", icon=":material/hub:",
+                url_path="cross_division"),
     ],
     "Review": [
         st.Page("pages/meeting.py", title="Meeting mode", icon=":material/co_present:",

@@ -1,6 +1,6 @@
 """Cross-division measures of metrics.md ("Operational measures", pages only; not in the JSON
-report): divisions per customer, cross-division customers, cross-sell opportunities and
-silent revenue.
+report): divisions per customer, cross-division customers, cross-sell opportunities (with the
+owner to call), silent revenue, and collaboration across all divisions (who helps whom).
 
 An ERP customer and its Hub accounts are linked by ``accounts.erp_customer_id``. A sale is an
 ERP sales document with Amount > 0 (credit notes and cancellations, Amount ≤ 0 or unreadable,
@@ -21,7 +21,8 @@ import duckdb
 import pandas as pd
 
 from hub_data.settings import Settings
-from metrics.calendar import day_start, end_of
+from metrics.activity import COLLABORATION
+from metrics.calendar import Window, day_start, end_of, trend_windows
 from metrics.result import HIGHER, MetricOutput, ratio_result
 
 YEAR_DAYS = 365
@@ -155,9 +156,48 @@ def cross_division_customers(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     return MetricOutput(result, rows)
 
 
+# The person to call about a customer (see cross_sell_opportunity). ERP owner: the
+# salesperson of the customer's largest sale in the period, ties by the later date, then the
+# larger Document ID (numerically when both are numbers), as metrics.ownership reads it.
+_OWNER = """
+erp_owner AS (
+  SELECT s.erp_customer_id, coalesce(st.name, clean(s.salesperson)) AS salesperson
+  FROM erp_sales s LEFT JOIN staff st ON st.name_norm = norm_name(s.salesperson)
+  WHERE s.amount > 0 AND s.erp_customer_id IS NOT NULL
+    AND s.date >= $first_day AND s.date <= $as_of AND clean(s.salesperson) IS NOT NULL
+  QUALIFY row_number() OVER (
+    PARTITION BY s.erp_customer_id
+    ORDER BY s.amount DESC, s.date DESC, try_cast(s.document_id AS DOUBLE) DESC NULLS LAST,
+             s.document_id DESC) = 1),
+candidates AS (
+  SELECT a.erp_customer_id, a.account_id, a.division, a.main_phone,
+         CASE WHEN a.account_owner IS NOT NULL AND a.owner_on_roster
+                   AND (st.leave_date IS NULL OR st.leave_date >= $as_of)
+              THEN a.account_owner END AS hub_owner,
+         a.division IS NOT DISTINCT FROM d.top_division AS in_top
+  FROM accounts a
+  JOIN by_division d ON d.erp_customer_id = a.erp_customer_id
+  LEFT JOIN staff st ON st.name = a.account_owner AND a.owner_on_roster),
+chosen AS (
+  SELECT * FROM candidates
+  QUALIFY row_number() OVER (
+    PARTITION BY erp_customer_id
+    ORDER BY hub_owner IS NULL, NOT in_top, main_phone IS NULL, account_id) = 1),
+caller AS (
+  SELECT d.erp_customer_id, coalesce(c.hub_owner, e.salesperson) AS owner,
+         CASE WHEN c.hub_owner IS NOT NULL THEN $hub_owner
+              WHEN e.salesperson IS NOT NULL THEN $erp_salesperson END AS owner_source,
+         c.account_id AS owner_account_id, c.division AS account_division, c.main_phone
+  FROM by_division d
+  LEFT JOIN chosen c ON c.erp_customer_id = d.erp_customer_id
+  LEFT JOIN erp_owner e ON e.erp_customer_id = d.erp_customer_id)"""
+
+HUB_OWNER, ERP_SALESPERSON = "Hub account owner", "ERP salesperson"
+
+
 def cross_sell_opportunity(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
     """(customer, division B) pairs where the customer buys from other divisions but B has
-    neither sold to it nor talked to it in (T − 365, T].
+    neither sold to it nor talked to it in (T − 365, T], with the owner to call.
 
     metrics.md, operational measures, ``cross_sell_opportunity``: the customer has a sale
     (Amount > 0) in some division A in the period; B is one of the report's divisions (the
@@ -166,12 +206,33 @@ def cross_sell_opportunity(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) ->
 
     Readings chosen: with several divisions A, the customer's revenue in A is the sum over
     all of them (``revenue``; ``top_division`` is the largest A); a credit note in B is not
-    a sale, so it does not close the opportunity. Columns: ``rank`` (dense: a customer's
-    pairs share it), ``erp_customer_id``, ``customer_name``, ``account_ids``, ``division``
-    (B), ``sale_divisions`` (the A's), ``top_division``, ``revenue``. Sorted by rank, then B.
+    a sale, so it does not close the opportunity.
+
+    **Owner to call** (issue 9; the spec names no rule, this is the reading): the person who
+    holds the customer relationship, the same for all of a customer's pairs.
+    - The Hub Account Owner of one of the customer's linked accounts, when that owner is not an
+      orphan (metrics.md "Account ownership": blank, not on the roster, or Leave Date < T do
+      not count; Leave Date = T still counts). Among the linked accounts the one chosen is:
+      one with such an owner first, then one in the customer's top division A, then one with a
+      Main Phone Number, then the smallest Account ID.
+    - Else the ERP owner: the Salesperson of the customer's largest sale (Amount > 0) in
+      (T − 365, T]; ties: the later Date, then the larger Document ID (numerically when both
+      are numbers) — metrics.md "Account ownership" as metrics.ownership reads it (a blank
+      Salesperson names nobody; a name on the roster is written the roster's way; the roster
+      is not otherwise consulted: the ERP says who sold).
+    - Else nobody (None).
+    ``main_phone`` is the Main Phone Number of the chosen account (the first by the order
+    above, also when the owner comes from the ERP); None without a linked account.
+
+    Columns: ``rank`` (dense: a customer's pairs share it), ``erp_customer_id``,
+    ``customer_name``, ``account_ids``, ``division`` (B), ``sale_divisions`` (the A's),
+    ``top_division``, ``revenue``, ``owner``, ``owner_source`` ("Hub account owner", "ERP
+    salesperson" or None), ``owner_account_id`` (the chosen account), ``account_division``
+    (its division: whose contacts the phone is, for masking) and ``main_phone``. Sorted by
+    rank, then B.
     """
     sql = f"""
-    WITH {_SALES}, {_TALKS}, {_SOLD}, {_LINKED},
+    WITH {_SALES}, {_TALKS}, {_SOLD}, {_LINKED}, {_OWNER},
     divisions AS (
       SELECT DISTINCT value AS division FROM lists
       WHERE source_file = '*' AND list = 'divisions' AND value IS NOT NULL),
@@ -181,15 +242,18 @@ def cross_sell_opportunity(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) ->
     SELECT dense_rank() OVER (ORDER BY d.division_revenue DESC, d.erp_customer_id) AS rank,
            d.erp_customer_id, {_NAME} AS customer_name,
            coalesce(l.account_ids, {_NO_TEXT}) AS account_ids,
-           v.division, d.sale_divisions, d.top_division, d.division_revenue AS revenue
+           v.division, d.sale_divisions, d.top_division, d.division_revenue AS revenue,
+           o.owner, o.owner_source, o.owner_account_id, o.account_division, o.main_phone
     FROM by_division d
     CROSS JOIN divisions v
     LEFT JOIN touched t ON t.erp_customer_id = d.erp_customer_id AND t.division = v.division
     LEFT JOIN linked l ON l.erp_customer_id = d.erp_customer_id
     LEFT JOIN erp_customers c ON c.erp_customer_id = d.erp_customer_id
+    LEFT JOIN caller o ON o.erp_customer_id = d.erp_customer_id
     WHERE t.erp_customer_id IS NULL
     ORDER BY rank, v.division"""
-    return cur.execute(sql, _period(as_of, YEAR_DAYS)).df()
+    return cur.execute(sql, {**_period(as_of, YEAR_DAYS), "hub_owner": HUB_OWNER,
+                             "erp_salesperson": ERP_SALESPERSON}).df()
 
 
 def silent_revenue(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
@@ -233,3 +297,78 @@ def silent_revenue(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
       AND ($division::VARCHAR IS NULL OR a.division = $division::VARCHAR)
     ORDER BY s.revenue DESC, a.account_id"""
     return cur.execute(sql, {**_period(as_of, SILENT_DAYS), "division": division}).df()
+
+
+# Interactions dated in [lo, hi) on an account with a division, logged by a roster member:
+# the ground of ``collaboration`` (metrics.activity) taken over every division at once.
+_COLLAB_ROWS = """
+SELECT i.row_id, i.interaction_id, i.date, i.account_id, a.company_name,
+       a.division AS account_division, i.logged_by, s.division AS logged_by_division,
+       i.division AS interaction_division, i.interaction_type, i.channel, i.contact_id,
+       coalesce(s.division <> a.division, false) AS in_numerator
+FROM interactions i
+JOIN accounts a ON a.account_id = i.account_id
+JOIN staff s ON s.name = i.logged_by AND i.logged_by_on_roster
+WHERE a.division IS NOT NULL AND i.date >= $lo AND i.date < $hi"""
+
+
+def collaboration_all(cur: duckdb.DuckDBPyConnection, *, window: Window,
+                      as_of: dt.date) -> MetricOutput:
+    """``collaboration`` over every division at once: of the interactions dated in the window
+    (cut at T) on accounts with a Division, logged by a roster member, the share logged by a
+    member whose Staff Division differs from the account's.
+
+    metrics.md, operational measures, ``collaboration`` with the readings of
+    :func:`metrics.activity.collaboration` (names not on the roster and rows without a known
+    account are left out; a member with a blank Division counts in the denominator only), so
+    numerator and denominator are the sums of the per-division measure over every account
+    Division. No target (``info``; ``no_data`` on a zero denominator). Rows: one per
+    interaction (as :func:`metrics.activity.collaboration`), oldest first.
+    """
+    rows = cur.execute(_COLLAB_ROWS + " ORDER BY i.date, i.row_id", {
+        "lo": window.lo, "hi": window.hi_until(as_of)}).df()
+    result = ratio_result(COLLABORATION, int(rows["in_numerator"].sum()), len(rows),
+                          target=None, direction=HIGHER)
+    return MetricOutput(result, rows)
+
+
+def who_helps_whom(cur: duckdb.DuckDBPyConnection, *, window: Window,
+                   as_of: dt.date) -> pd.DataFrame:
+    """Interactions dated in the window (cut at T) counted per (staff division, account
+    division): who logs work on whose accounts (the rows of :func:`collaboration_all`).
+
+    Columns: ``staff_division`` (the Staff Division of Logged By; None when blank),
+    ``account_division``, ``interactions`` and ``in_numerator`` (the two divisions differ:
+    collaboration). Only pairs with interactions; sorted by staff, then account division.
+    """
+    sql = f"""
+    SELECT logged_by_division AS staff_division, account_division,
+           count(*) AS interactions, bool_or(in_numerator) AS in_numerator
+    FROM ({_COLLAB_ROWS}) GROUP BY ALL
+    ORDER BY staff_division NULLS LAST, account_division"""
+    return cur.execute(sql, {"lo": window.lo, "hi": window.hi_until(as_of)}).df()
+
+
+def collaboration_all_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
+    """:func:`collaboration_all` per trend window: 12 back-to-back 28-day windows ending at T.
+
+    Same frame as :func:`metrics.activity.collaboration_trend` (``window_start``,
+    ``window_end``, ``numerator``, ``denominator``, ``value``; value missing when the
+    denominator is 0), oldest first; per window the sums of the per-division trends.
+    """
+    windows = trend_windows(as_of)
+    first = windows[0]
+    counts = cur.execute(f"""
+        SELECT (CAST(date AS DATE) - $first) // $days AS k,
+               count(*) FILTER (WHERE in_numerator) AS numerator, count(*) AS denominator
+        FROM ({_COLLAB_ROWS}) GROUP BY 1""", {
+        "first": first.start, "days": first.days, "lo": first.lo,
+        "hi": end_of(as_of)}).fetchall()
+    by_index = {int(k): (int(num), int(den)) for k, num, den in counts}
+    records = []
+    for k, win in enumerate(windows):
+        num, den = by_index.get(k, (0, 0))
+        records.append({"window_start": win.start, "window_end": win.end, "numerator": num,
+                        "denominator": den, "value": num / den if den else None})
+    return pd.DataFrame.from_records(
+        records, columns=["window_start", "window_end", "numerator", "denominator", "value"])

@@ -66,11 +66,19 @@ def megabytes(size_bytes: float | None) -> str:
 
 def kpi_value(value: float | None, unit: str) -> str:
     """A KPI value the way its unit reads (registry units): ``58 %``, ``3.9 h``, ``78 days``,
-    ``77``, ``4.6``, ``+17 %`` (a change against last year), ``4.8`` (per distributor)."""
+    ``77``, ``4.6``, ``+17 %`` (a change against last year), ``4.8`` (per distributor). A
+    rate above 0 that rounds to 0 reads ``< 1 %`` (and one below 1 that rounds to 100,
+    ``> 99 %``): a tile never shows a zero that is not one."""
     if _missing(value):
         return "–"
     if unit == "ratio":
-        return percent(value)
+        # Whole percent, but never a rounded 0 % or 100 % that is not one (3 of 1,255).
+        shown = percent(value)
+        if shown == "0 %" and value > 0:
+            return "< 1 %"
+        if shown == "100 %" and value < 1:
+            return "> 99 %"
+        return shown
     if unit == "change":
         return f"{value * 100:+.0f} %".replace("-", "−")
     if unit == "hours":

@@ -279,6 +279,9 @@ def kpi_tile(label: str, result: KpiResult, *, unit: str, detail: str, min_n: in
     if small:
         word = f"too few data (n = {result.n})"
     value = kpi_value(result.value, unit)
+    # An info tile's status word already says "no target": not twice.
+    target = "" if result.target is None and status == "info" else kpi_target(
+        result.target, result.direction, unit)
     lines = [html.escape(detail)]
     if small and unit == "ratio" and result.denominator:
         low, high = wilson_interval(result.numerator or 0, result.denominator)
@@ -295,8 +298,7 @@ def kpi_tile(label: str, result: KpiResult, *, unit: str, detail: str, min_n: in
             f"<div style='display:flex;align-items:baseline;gap:0.8rem;flex-wrap:wrap'>"
             f"<span style='font-size:2.9rem;font-weight:700;color:{colour};line-height:1.15'>"
             f"{html.escape(value)}</span>"
-            f"<span style='font-size:1.05rem;color:#374151'>"
-            f"{html.escape(kpi_target(result.target, result.direction, unit))}</span></div>"
+            f"<span style='font-size:1.05rem;color:#374151'>{html.escape(target)}</span></div>"
             f"<div style='font-size:1.15rem;font-weight:700;color:{colour}'>"
             f"{icon} {html.escape(word)}</div>"
             + "".join(f"<div style='font-size:1rem;color:#374151'>{line}</div>"

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from metrics.formatting import day, megabytes, moment, naira, naira_compact, percent
+from metrics.formatting import day, kpi_value, megabytes, moment, naira, naira_compact, percent
 
 
 @pytest.mark.parametrize(("amount", "text"), [(1_250_000, "₦1,250,000"), (-45_000.4, "−₦45,000"),
@@ -43,3 +43,10 @@ def test_wilson_interval_of_one_of_two_is_wide():
     low, high = wilson_interval(1, 2)
     assert round(low, 3) == 0.095 and round(high, 3) == 0.905
     assert wilson_interval(10, 10)[1] == 1.0
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (3 / 1255, "< 1 %"), (0.0, "0 %"), (0.005, "< 1 %"), (0.0051, "1 %"), (1254 / 1255, "> 99 %"), (1.0, "100 %"),
+    (0.994, "99 %")])
+def test_a_rate_never_rounds_to_a_false_zero_or_hundred(value: float, shown: str) -> None:
+    assert kpi_value(value, "ratio") == shown
