@@ -96,7 +96,10 @@ def follow_through_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
     return MetricOutput(result, rows)
 
 
-_COLLABORATION_SQL = """
+# The ground of ``collaboration``: interactions dated in [lo, hi) on an account with a
+# Division (that division, or every one when $division is NULL), logged by a roster member;
+# in the numerator when the member's Staff Division differs from the account's.
+COLLABORATION_ROWS = """
 SELECT i.row_id, i.interaction_id, i.date, i.account_id, a.company_name,
        a.division AS account_division, i.logged_by, s.division AS logged_by_division,
        i.division AS interaction_division, i.interaction_type, i.channel, i.contact_id,
@@ -104,9 +107,8 @@ SELECT i.row_id, i.interaction_id, i.date, i.account_id, a.company_name,
 FROM interactions i
 JOIN accounts a ON a.account_id = i.account_id
 JOIN staff s ON s.name = i.logged_by AND i.logged_by_on_roster
-WHERE a.division = $division AND i.date >= $lo AND i.date < $hi
-ORDER BY i.date, i.row_id
-"""
+WHERE a.division IS NOT NULL AND i.date >= $lo AND i.date < $hi
+  AND ($division::VARCHAR IS NULL OR a.division = $division::VARCHAR)"""
 
 
 def collaboration(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
@@ -125,34 +127,30 @@ def collaboration(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.d
     per interaction, with who logged it and both divisions.
     """
     target, direction = _no_target(settings, division, COLLABORATION)
-    rows = cur.execute(_COLLABORATION_SQL, {
+    rows = cur.execute(COLLABORATION_ROWS + " ORDER BY i.date, i.row_id", {
         "division": division, "lo": window.lo, "hi": window.hi_until(as_of)}).df()
     result = ratio_result(COLLABORATION, int(rows["in_numerator"].sum()), len(rows),
                           target=target, direction=direction)
     return MetricOutput(result, rows)
 
 
-_COLLABORATION_TREND_SQL = """
-SELECT (CAST(i.date AS DATE) - $first) // $days AS k,
-       count(*) FILTER (WHERE s.division <> a.division) AS numerator,
-       count(*) AS denominator
-FROM interactions i
-JOIN accounts a ON a.account_id = i.account_id
-JOIN staff s ON s.name = i.logged_by AND i.logged_by_on_roster
-WHERE a.division = $division AND i.date >= $lo AND i.date < $hi
-GROUP BY 1
+_COLLABORATION_TREND_SQL = f"""
+SELECT (CAST(date AS DATE) - $first) // $days AS k,
+       count(*) FILTER (WHERE in_numerator) AS numerator, count(*) AS denominator
+FROM ({COLLABORATION_ROWS}) GROUP BY 1
 """
 
 
 def collaboration_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
-                        division: str) -> pd.DataFrame:
+                        division: str | None) -> pd.DataFrame:
     """``collaboration`` per trend window: 12 back-to-back 28-day windows ending at T.
 
     metrics.md, operational measures (previous window / trend, collaboration). One row per
     window, oldest first: ``window_start``, ``window_end`` (dates), ``numerator``
     (interactions by members of another division), ``denominator`` (interactions by roster
     members on the division's accounts) and ``value`` (numerator / denominator; missing, NaN,
-    when the denominator is 0). Same readings as :func:`collaboration`.
+    when the denominator is 0). Same readings as :func:`collaboration`; ``division=None``
+    takes every account Division at once (the sums of the per-division trends).
     """
     windows = trend_windows(as_of)
     first = windows[0]

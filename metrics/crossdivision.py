@@ -21,8 +21,8 @@ import duckdb
 import pandas as pd
 
 from hub_data.settings import Settings
-from metrics.activity import COLLABORATION
-from metrics.calendar import Window, day_start, end_of, trend_windows
+from metrics.activity import COLLABORATION, COLLABORATION_ROWS, collaboration_trend
+from metrics.calendar import Window, day_start, end_of
 from metrics.result import HIGHER, MetricOutput, ratio_result
 
 YEAR_DAYS = 365
@@ -299,19 +299,6 @@ def silent_revenue(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     return cur.execute(sql, {**_period(as_of, SILENT_DAYS), "division": division}).df()
 
 
-# Interactions dated in [lo, hi) on an account with a division, logged by a roster member:
-# the ground of ``collaboration`` (metrics.activity) taken over every division at once.
-_COLLAB_ROWS = """
-SELECT i.row_id, i.interaction_id, i.date, i.account_id, a.company_name,
-       a.division AS account_division, i.logged_by, s.division AS logged_by_division,
-       i.division AS interaction_division, i.interaction_type, i.channel, i.contact_id,
-       coalesce(s.division <> a.division, false) AS in_numerator
-FROM interactions i
-JOIN accounts a ON a.account_id = i.account_id
-JOIN staff s ON s.name = i.logged_by AND i.logged_by_on_roster
-WHERE a.division IS NOT NULL AND i.date >= $lo AND i.date < $hi"""
-
-
 def collaboration_all(cur: duckdb.DuckDBPyConnection, *, window: Window,
                       as_of: dt.date) -> MetricOutput:
     """``collaboration`` over every division at once: of the interactions dated in the window
@@ -325,8 +312,8 @@ def collaboration_all(cur: duckdb.DuckDBPyConnection, *, window: Window,
     Division. No target (``info``; ``no_data`` on a zero denominator). Rows: one per
     interaction (as :func:`metrics.activity.collaboration`), oldest first.
     """
-    rows = cur.execute(_COLLAB_ROWS + " ORDER BY i.date, i.row_id", {
-        "lo": window.lo, "hi": window.hi_until(as_of)}).df()
+    rows = cur.execute(COLLABORATION_ROWS + " ORDER BY i.date, i.row_id", {
+        "lo": window.lo, "hi": window.hi_until(as_of), "division": None}).df()
     result = ratio_result(COLLABORATION, int(rows["in_numerator"].sum()), len(rows),
                           target=None, direction=HIGHER)
     return MetricOutput(result, rows)
@@ -344,31 +331,13 @@ def who_helps_whom(cur: duckdb.DuckDBPyConnection, *, window: Window,
     sql = f"""
     SELECT logged_by_division AS staff_division, account_division,
            count(*) AS interactions, bool_or(in_numerator) AS in_numerator
-    FROM ({_COLLAB_ROWS}) GROUP BY ALL
+    FROM ({COLLABORATION_ROWS}) GROUP BY ALL
     ORDER BY staff_division NULLS LAST, account_division"""
-    return cur.execute(sql, {"lo": window.lo, "hi": window.hi_until(as_of)}).df()
+    return cur.execute(sql, {"lo": window.lo, "hi": window.hi_until(as_of),
+                             "division": None}).df()
 
 
 def collaboration_all_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
-    """:func:`collaboration_all` per trend window: 12 back-to-back 28-day windows ending at T.
-
-    Same frame as :func:`metrics.activity.collaboration_trend` (``window_start``,
-    ``window_end``, ``numerator``, ``denominator``, ``value``; value missing when the
-    denominator is 0), oldest first; per window the sums of the per-division trends.
-    """
-    windows = trend_windows(as_of)
-    first = windows[0]
-    counts = cur.execute(f"""
-        SELECT (CAST(date AS DATE) - $first) // $days AS k,
-               count(*) FILTER (WHERE in_numerator) AS numerator, count(*) AS denominator
-        FROM ({_COLLAB_ROWS}) GROUP BY 1""", {
-        "first": first.start, "days": first.days, "lo": first.lo,
-        "hi": end_of(as_of)}).fetchall()
-    by_index = {int(k): (int(num), int(den)) for k, num, den in counts}
-    records = []
-    for k, win in enumerate(windows):
-        num, den = by_index.get(k, (0, 0))
-        records.append({"window_start": win.start, "window_end": win.end, "numerator": num,
-                        "denominator": den, "value": num / den if den else None})
-    return pd.DataFrame.from_records(
-        records, columns=["window_start", "window_end", "numerator", "denominator", "value"])
+    """:func:`collaboration_all` per trend window: 12 back-to-back 28-day windows ending at T
+    (:func:`metrics.activity.collaboration_trend` over every division), oldest first."""
+    return collaboration_trend(cur, as_of=as_of, division=None)

@@ -123,12 +123,21 @@ def deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     return found
 
 
-def run_page(page: str | Path, **query: str):  # noqa: ANN201 - streamlit AppTest
+def run_page(page: str | Path, *, state: dict[str, Any] | None = None,
+             **query: str):  # noqa: ANN201 - streamlit AppTest
     """Run one page file with AppTest (2-minute budget: cold loads on CI), the link's query
-    parameters set first; returns the AppTest after its first run."""
+    parameters and the session ``state`` set first; returns the AppTest after its first run."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(page), default_timeout=120)
     for key, value in query.items():
         at.query_params[key] = value
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     return at.run()
+
+
+def page_ok(at: Any) -> None:
+    """The page ran without an exception and without an st.error."""
+    assert not at.exception, at.exception
+    assert not [e.value for e in at.error]

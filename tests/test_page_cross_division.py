@@ -21,7 +21,7 @@ from metrics.calendar import window_ending
 from metrics.crossdivision import (collaboration_all, cross_division_customers,
                                    cross_sell_opportunity, divisions_per_customer)
 from metrics.formatting import kpi_value, naira_compact
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, page_ok, run_page
 from tests.hubfactory import account, contact, customer, interaction, member, sale
 
 PAGE = str(ROOT / "pages" / "cross_division.py")
@@ -30,17 +30,10 @@ AS_OF = dt.date(2026, 7, 15)
 
 
 def _run(division: str | None = None, **state: Any) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    if division:
-        at.query_params["division"] = division
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
+    return run_page(PAGE, state=state, **({"division": division} if division else {}))
 
 
-def _ok(at: AppTest) -> None:
-    assert not at.exception, at.exception
-    assert not [e.value for e in at.error]
+_ok = page_ok
 
 
 def _tile(at: AppTest, label: str) -> str:

@@ -16,7 +16,7 @@ from hub_data.access import Role
 from metrics import data_quality as dq
 from metrics.calendar import week_of, window_ending
 from metrics.formatting import percent
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, page_ok, run_page
 from tests.hubfactory import account, contact, interaction, member
 
 PAGE = str(ROOT / "pages" / "data_quality.py")
@@ -26,15 +26,10 @@ EVIL = '=HYPERLINK("http://evil.example","click")'
 
 
 def _run(**state: Any) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
+    return run_page(PAGE, state=state)
 
 
-def _ok(at: AppTest) -> None:
-    assert not at.exception, at.exception
-    assert not [e.value for e in at.error]
+_ok = page_ok
 
 
 def _tile(at: AppTest, label: str) -> str:
