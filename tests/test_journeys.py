@@ -11,8 +11,7 @@ import re
 import openpyxl
 import pytest
 
-from tests.conftest import ROOT
-from tests.test_browser import app_url, browser, _settle  # noqa: F401 - module fixtures
+from tests.conftest import ROOT, settle
 from tests.test_pages import BUSINESS_ALERTS
 
 pytestmark = pytest.mark.browser
@@ -20,7 +19,7 @@ SHOTS = ROOT / "test-artifacts" / "journeys"
 
 
 @pytest.fixture
-def page(browser):  # noqa: F811 - the imported fixture
+def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 720},
                                   accept_downloads=True)
     tab = context.new_page()
@@ -33,7 +32,7 @@ def page(browser):  # noqa: F811 - the imported fixture
 
 def _check(page, shot: str) -> None:
     """Settled, no exception, no error (business alerts aside), no script error; a screenshot."""
-    _settle(page)
+    settle(page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{shot}.png"))
     assert not page.locator("[data-testid='stException']").all_inner_texts()
@@ -47,7 +46,7 @@ def _main(page):
     return page.locator("[data-testid='stMain']")
 
 
-def test_overview_to_a_division_and_its_drill_down(app_url: str, page) -> None:  # noqa: F811
+def test_overview_to_a_division_and_its_drill_down(app_url: str, page) -> None:
     page.goto(app_url, wait_until="domcontentloaded")
     _check(page, "01-overview")
     assert "Executive overview" in _main(page).locator("h1").inner_text()
@@ -63,7 +62,7 @@ def test_overview_to_a_division_and_its_drill_down(app_url: str, page) -> None: 
     _check(page, "03-division-drill-down")
 
 
-def test_pick_a_division_in_the_sidebar(app_url: str, page) -> None:  # noqa: F811
+def test_pick_a_division_in_the_sidebar(app_url: str, page) -> None:
     page.goto(f"{app_url}/division", wait_until="domcontentloaded")
     _check(page, "04-division-default")
     picker = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
@@ -76,7 +75,7 @@ def test_pick_a_division_in_the_sidebar(app_url: str, page) -> None:  # noqa: F8
     assert "Medical" in _main(page).inner_text()
 
 
-def test_run_a_meeting_and_record_it(app_url: str, page) -> None:  # noqa: F811
+def test_run_a_meeting_and_record_it(app_url: str, page) -> None:
     page.goto(f"{app_url}/meeting?division=Motors", wait_until="domcontentloaded")
     _check(page, "06-meeting-pipeline")
     page.get_by_role("button", name="Next ▶").click()
@@ -86,7 +85,7 @@ def test_run_a_meeting_and_record_it(app_url: str, page) -> None:  # noqa: F811
     decisions = page.get_by_role("textbox", name="Decisions")
     decisions.fill("Chase the three oldest overdue quotes this week")
     decisions.press("Tab")  # the text area commits on blur
-    _settle(page)
+    settle(page)
     page.get_by_role("button", name="End meeting and record").click()
     page.get_by_text(re.compile(r"Recorded: Motors review held on")).wait_for(timeout=60_000)
     _check(page, "09-meeting-recorded")
@@ -96,7 +95,7 @@ def test_run_a_meeting_and_record_it(app_url: str, page) -> None:  # noqa: F811
     assert book.sheetnames and download.value.suggested_filename.endswith(".xlsx")
 
 
-def test_enter_steward_hours(app_url: str, page) -> None:  # noqa: F811
+def test_enter_steward_hours(app_url: str, page) -> None:
     page.goto(f"{app_url}/crm_readiness", wait_until="domcontentloaded")
     _check(page, "10-crm-readiness")
     form = page.locator("[data-testid='stForm']").filter(has_text="Record steward hours")
@@ -107,7 +106,7 @@ def test_enter_steward_hours(app_url: str, page) -> None:  # noqa: F811
     _check(page, "11-steward-hours-recorded")
 
 
-def test_download_an_export(app_url: str, page) -> None:  # noqa: F811
+def test_download_an_export(app_url: str, page) -> None:
     page.goto(f"{app_url}/backlog?division=Motors", wait_until="domcontentloaded")
     _check(page, "12-backlog")
     with page.expect_download() as download:
@@ -120,7 +119,7 @@ def test_download_an_export(app_url: str, page) -> None:  # noqa: F811
     assert not [c for row in first.iter_rows() for c in row if c.data_type == "f"]
 
 
-def test_template_drift_and_the_master_template(app_url: str, page) -> None:  # noqa: F811
+def test_template_drift_and_the_master_template(app_url: str, page) -> None:
     page.goto(f"{app_url}/data_status", wait_until="domcontentloaded")
     _check(page, "13-data-status")
     page.get_by_text("Template drift", exact=True).first.click()
