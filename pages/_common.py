@@ -216,6 +216,9 @@ def setup(title: str) -> PageContext:
     _sidebar_data(hub, role)
     st.sidebar.caption(f"Signed in as {md_escape(role.email)} · {role.label}" if not role.local
                        else "Local single-user mode: you are admin (no sign-in configured).")
+    if not role.local:
+        st.sidebar.button("Sign out", on_click=st.logout, key="common_sign_out",
+                          icon=":material/logout:")
     st.title(title)
     if settings.is_demo:
         st.info("**Demo data** (a fictitious Nigerian group). Your own Hub: start with "

@@ -197,3 +197,29 @@ def test_the_hostile_names_do_reach_the_pages(hostile) -> None:
 
 def test_the_sweep_covers_every_page() -> None:
     assert len(PAGES) >= 16 and "cross_division" in PAGES and Path(ROOT / "app.py").is_file()
+
+
+def test_nothing_personal_in_the_logs(make_hub, monkeypatch: pytest.MonkeyPatch,
+                                      caplog: pytest.LogCaptureFixture,
+                                      capfd: pytest.CaptureFixture[str]) -> None:
+    # A bad e-mail and phone are findings (their values go to the data-quality views), and
+    # the pages that list contacts run: none of it is written to a log, stdout or stderr.
+    email, phone, bad_email = "ada.secret@lekki.example", "0803 555 0199", "ada.secret@@x"
+    hub = make_hub(
+        accounts=[account("ACC-1", "Motors", owner="Ada Obi")],
+        contacts=[{**contact("CON-1", "ACC-1"), "Email": email, "Mobile Number": phone},
+                  {**contact("CON-2", "ACC-1"), "Email": bad_email, "Mobile Number": "12"}],
+        staff=[member("Ada Obi", "Motors")],
+        interactions=[interaction("INT-1", dt.datetime(2026, 6, 10, 9), "CON-1", "Inquiry",
+                                  "Ada Obi")],
+        settings=f"as_of = {T.isoformat()}\n")
+    monkeypatch.setenv("HUB_DATA_DIR", str(hub.folder))
+    caplog.set_level("DEBUG")
+    for page, query in (("accounts", {"account": "ACC-1"}), ("data_quality", {}),
+                        ("backlog", {}), ("meeting", {"division": "Motors"})):
+        at = run_page(ROOT / "pages" / f"{page}.py", **query)
+        assert not at.exception
+    out, err = capfd.readouterr()
+    logged = caplog.text + out + err
+    for secret in (email, phone, bad_email, "0803"):
+        assert secret not in logged, secret
