@@ -133,6 +133,8 @@ SCRIPT = "<script>alert(2)</script>"
 LINK = "[click me](javascript:alert(3))"
 PICTURE = "![x](http://evil.example/x.png)"
 T = dt.date(2026, 6, 15)
+FORMULAS = ('=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3",
+            "@SUM(1,1)")
 AGRO = f"Agro {IMG}"  # a division of its own: division names are drawn inside HTML tiles
 
 
@@ -140,7 +142,7 @@ AGRO = f"Agro {IMG}"  # a division of its own: division names are drawn inside H
 def hostile(make_hub, monkeypatch: pytest.MonkeyPatch):
     hub = make_hub(
         lists={"Divisions": [*DEFAULT_LISTS["divisions"], AGRO]},
-        accounts=[account("ACC-1", "Motors", owner=f"Ada {IMG}", name=f"Lekki {SCRIPT} Ltd"),
+        accounts=[account("ACC-1", "Motors", owner=f"Ada {IMG}", name=f"=Lekki {SCRIPT} Ltd"),
                   account("ACC-3", AGRO, owner="Ada Obi"),
                   account("ACC-2", "Motors", owner="Ada Obi", name=f"Ikeja {LINK}")],
         contacts=[{**contact("CON-1", "ACC-1", name=f"Emeka {PICTURE}"),
@@ -150,7 +152,8 @@ def hostile(make_hub, monkeypatch: pytest.MonkeyPatch):
         interactions=[
             interaction(f"INT-{n}", dt.datetime(2026, 6, n, 10), "CON-1" if n % 2 else "CON-2",
                         "Inquiry", "Ada Obi" if n % 3 else f"Ada {IMG}",
-                        notes=f"note {SCRIPT} {LINK}", next_action=f"Send {PICTURE}",
+                        notes=f"{FORMULAS[n % 4]} note {SCRIPT} {LINK}",
+                        next_action=f"{FORMULAS[(n + 1) % 4]} Send {PICTURE}",
                         channel="Phone" if n % 4 else f"Phone {IMG}")
             for n in range(1, 13)],
         settings=f'as_of = {T.isoformat()}\n')
@@ -223,3 +226,36 @@ def test_nothing_personal_in_the_logs(make_hub, monkeypatch: pytest.MonkeyPatch,
     logged = caplog.text + out + err
     for secret in (email, phone, bad_email, "0803"):
         assert secret not in logged, secret
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unsafe_cells(data: bytes, name: str) -> list[str]:
+    """Cells of a download that a spreadsheet would run: formula cells, and text cells that
+    start like a formula (numbers are numbers, so a negative amount is not text)."""
+    found: list[str] = []
+    if name.endswith(".xlsx"):
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f" or (isinstance(cell.value, str)
+                                                 and cell.value.startswith(FORMULA_START)):
+                        found.append(f"{sheet.title}!{cell.coordinate}: {cell.value!r}")
+    elif name.endswith(".csv"):
+        import csv
+        for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
+            for field in row:
+                if field.startswith(FORMULA_START) and not re.fullmatch(r"-?\d[\d.,]*", field):
+                    found.append(field)
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_download_is_formula_safe(page: str, hostile, deferred: dict[str, Any]) -> None:
+    # Names, notes and next actions of the hostile hub start with "=", "+", "-", "@".
+    at = run_page(ROOT / "pages" / f"{page}.py")
+    assert not at.exception
+    for name, build in deferred.items():
+        assert not _unsafe_cells(build(), name), (page, name)
