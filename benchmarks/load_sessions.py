@@ -1,17 +1,17 @@
-"""Load: concurrent browser sessions switching pages and filters over the demo data.
+"""Load: concurrent sessions switching pages and filters over the demo data.
 
-    python benchmarks/load_sessions.py [--sessions 20] [--rounds 1] [--port 8720]
+    python benchmarks/load_sessions.py [--sessions 20] [--client protocol|browser] [--rounds 1]
 
 Issue 10, part 5. Run from the repository root. The script
 
 1. copies ``hub_data/demo`` to a temporary folder (it changes files there, never the demo),
    starts the app on it (``streamlit run app.py`` with ``HUB_DATA_DIR`` set to the copy and a
    fresh ``HUB_STATE_DIR``), waits for ``/_stcore/health`` and warms the first (cold) load with
-   one browser visit; the app is stopped at the end, also on Ctrl-C or an error;
-2. scenario **steady**: ``--sessions`` headless Chromium sessions at once. Each session, in each
-   of ``--rounds`` rounds, opens every page of ``app.py`` (its ``url_path``) by URL in its own
-   shuffled order, about half of the visits with a filter in the query (``?division=Power``,
-   ``?division=Medical``, ``?as_of=2026-06-30``);
+   one visit; the app is stopped at the end, also on Ctrl-C or an error;
+2. scenario **steady**: ``--sessions`` sessions at once. Each session, in each of ``--rounds``
+   rounds, opens every page of ``app.py`` (its ``url_path``) in its own shuffled order, about
+   half of the visits with a filter in the query (``?division=Power``, ``?division=Medical``,
+   ``?as_of=2026-06-30``);
 3. scenario **reload**: the same, while a writer thread changes one workbook of the copy every
    ``--change-every`` seconds (the Notes of its last interaction, saved with openpyxl to a
    temporary file and renamed into place, as a sync client does), so the signature changes
@@ -20,43 +20,50 @@ Issue 10, part 5. Run from the repository root. The script
    overall p50/p95, errors, sessions, rounds, wall time, CPU count and the CPU the app server
    used; exit status 1 when any error was seen, else 0.
 
-Page time is measured inside the browser: from navigation start (``performance.timeOrigin``)
-to the start of the first stretch of at least 300 ms in which the page title
-(``[data-testid='stMain'] h1``) is visible, the app's script state is ``notRunning`` and it is
-connected; the stretch must end with no status widget (the "running" indicator) shown. An
-init script watches the DOM for this, so the time does not depend on how often Python polls.
+Two clients (``--client``):
 
-An error is a visit that shows an exception (``stException``) or an ``st.error`` box
-(``stAlertContentError``) other than the dashboard's business banners ("Intervention needed",
-"CRM review due"), a JavaScript error in the page, a visit landing on another page than asked,
-or a visit that did not finish within ``--timeout`` seconds.
+* ``protocol`` (default): each session is one websocket to ``/_stcore/stream`` speaking
+  Streamlit's own protocol, exactly the messages a browser tab sends: one ``rerun_script``
+  BackMsg per visit (the page's ``url_path`` and the filter as the query string, in the same
+  session, as the sidebar's page links do), then every ForwardMsg is read until
+  ``script_finished``. Page time = from sending the request to the script finishing on the
+  server, with every element received. The app server does the same work as for a browser,
+  and the client costs almost no CPU, so the numbers are the app's.
+* ``browser``: headless Chromium (``/usr/bin/chromium``), one browser context per session,
+  each visit a navigation to the page's URL. Page time is measured inside the browser: from
+  navigation start to the start of the first stretch of at least 300 ms in which the page
+  title (``[data-testid='stMain'] h1``) is visible, the app's script state is ``notRunning``
+  and it is connected, ending with no status widget shown (an init script watches the DOM).
+  On a small machine the browsers' rendering competes with the app for the same cores, so
+  these times include the renderers' queueing.
 
-Browsers: Playwright's sync API is per thread, so the sessions are spread over ``--browsers``
-threads (default: one per five sessions), each with its own Playwright, one Chromium
-(``/usr/bin/chromium``) and one browser context per session. A thread drives its sessions
-together: it starts a navigation without waiting and then polls each page for the in-page
-result, so the sessions of one thread really run at the same time.
+An error is a visit that shows an exception or an ``st.error`` box other than the dashboard's
+business banners ("Intervention needed", "CRM review due"), a page that is not found, a
+JavaScript error in the page (browser), a visit landing on another page than asked (browser),
+or a visit that did not finish within ``--timeout`` seconds; and any traceback in the app's log.
 
 A benchmark, not a test: pytest does not collect ``benchmarks/``, and the numbers depend on the
-machine (the browsers run on the same cores as the app).
+machine (the clients run on the same cores as the app).
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+
+from appclient import (BUSINESS_ALERTS, Session as ProtocolSession, app_log_errors, app_pages,
+                       cpu_seconds, machine_busy, percentile, port_is_free, start_app, stop_app)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "hub_data" / "demo"
@@ -67,8 +74,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 VIEWPORT = {"width": 1280, "height": 720}
 # "" twice: about half of the visits carry no filter.
 FILTERS = ("", "", "?division=Power", "?division=Medical", "?as_of=2026-06-30")
-# st.error boxes that are the dashboard's message, not a failure (tests/test_pages.py).
-BUSINESS_ALERTS = ("Intervention needed", "CRM review due")
 # The alert's Material icon is drawn as a ligature word ("priority_high") before the text.
 ICON = re.compile(r"^[a-z0-9_]+ ")
 CHANGED_WORKBOOK = "Interaction Hub - Cube 65 Clinic.xlsx"
@@ -120,17 +125,6 @@ PROBLEMS = """() => Array.from(document.querySelectorAll(
 STATE = """() => { const a = document.querySelector("[data-testid='stApp']");
   return a ? a.getAttribute("data-test-script-state") + "/"
     + a.getAttribute("data-test-connection-state") : "no app"; }"""
-
-
-def app_pages() -> tuple[list[str], str]:
-    """The url_path of every st.Page in app.py in the navigation's order, and the default
-    page's (the app shows that one at ``/``)."""
-    source = (ROOT / "app.py").read_text(encoding="utf-8")
-    pages = re.findall(r'url_path="([^"]+)"', source)
-    default = re.search(r'url_path="([^"]+)",\s*default=True', source)
-    if not pages:
-        raise SystemExit("no url_path found in app.py")
-    return pages, default.group(1) if default else pages[0]
 
 
 @dataclass(frozen=True)
@@ -285,14 +279,63 @@ class Driver(threading.Thread):
         session.ready_at = time.monotonic() + self.think
 
 
+class ProtocolDriver(threading.Thread):
+    """One thread, one asyncio loop: every session is a websocket speaking Streamlit's
+    protocol (``rerun_script`` out, ForwardMsgs in until ``script_finished``)."""
+
+    def __init__(self, app: App, sessions: list[tuple[int, list[tuple[str, str]]]],
+                 timeout: float, think: float, visits: list[Visit],
+                 stop: threading.Event) -> None:
+        super().__init__(daemon=True, name="protocol")
+        self.base = app.base
+        self.home = app.home
+        self.plans = sessions
+        self.timeout = timeout
+        self.think = think
+        self.visits = visits
+        self.stop = stop
+        self.failure: str | None = None
+
+    def run(self) -> None:
+        try:
+            asyncio.run(self._all())
+        except Exception as exc:  # reported, not hidden
+            self.failure = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+
+    async def _all(self) -> None:
+        await asyncio.gather(*(self._session(index, plan) for index, plan in self.plans))
+
+    async def _session(self, index: int, plan: list[tuple[str, str]]) -> None:
+        try:
+            async with ProtocolSession(self.base, self.home, self.timeout) as session:
+                for name, query in plan:
+                    if self.stop.is_set():
+                        return
+                    try:
+                        run = await session.run(name, query)
+                    except asyncio.TimeoutError:
+                        self.visits.append(Visit(index, name, query, None, [
+                            f"did not finish within {self.timeout:g} s"]))
+                        return  # the socket may still carry the old run's messages
+                    self.visits.append(Visit(index, name, query, run.ms, run.errors))
+                    await asyncio.sleep(self.think)
+        except Exception as exc:
+            self.visits.append(Visit(index, "(session)", "", None,
+                                     [f"{type(exc).__name__}: {str(exc)[:200]}"]))
+
+
 def run_sessions(app: App, pages: list[str], sessions: int, rounds: int, browsers: int,
-                 timeout: float, think: float, seed: int) -> list[Visit]:
-    """Run ``sessions`` sessions spread over ``browsers`` driver threads; all their visits."""
+                 timeout: float, think: float, seed: int, client: str) -> list[Visit]:
+    """Run ``sessions`` sessions (over ``browsers`` driver threads for the browser client,
+    one thread for the protocol client); all their visits."""
     visits: list[Visit] = []
     stop = threading.Event()
     plans = [(i, plan_for(i, pages, rounds, seed)) for i in range(sessions)]
-    drivers = [Driver(app, plans[b::browsers], timeout, think, visits, stop)
-               for b in range(min(browsers, sessions))]
+    if client == "protocol":
+        drivers: list = [ProtocolDriver(app, plans, timeout, think, visits, stop)]
+    else:
+        drivers = [Driver(app, plans[b::browsers], timeout, think, visits, stop)
+                   for b in range(min(browsers, sessions))]
     for driver in drivers:
         driver.start()
     try:
@@ -305,7 +348,7 @@ def run_sessions(app: App, pages: list[str], sessions: int, rounds: int, browser
             driver.join(30)
     for driver in drivers:
         if driver.failure:
-            visits.append(Visit(-1, "(browser)", "", None, [driver.failure]))
+            visits.append(Visit(-1, f"({client})", "", None, [driver.failure]))
     return visits
 
 
@@ -355,80 +398,6 @@ class SnapshotWatch(threading.Thread):
         self.seen |= self._names() - self.before
 
 
-def port_is_free(port: int) -> bool:
-    """True when nothing listens on 127.0.0.1:port."""
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
-
-
-def start_app(data: Path, state: Path, port: int, log: Path) -> subprocess.Popen:
-    """Start streamlit on the copy and wait for its health check (up to 120 s)."""
-    env = {**os.environ, "HUB_DATA_DIR": str(data), "HUB_STATE_DIR": str(state)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
-                                        timeout=2) as response:
-                if response.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.3)
-    stop_app(server)
-    raise SystemExit(f"the app did not start on port {port}:\n{log.read_text()[-2000:]}")
-
-
-def stop_app(server: subprocess.Popen) -> None:
-    """Terminate the app, then kill it if it has not gone within 10 s."""
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of one process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy() -> tuple[float, float]:
-    """(busy, total) CPU jiffies of the whole machine so far (Linux /proc/stat)."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
-
-
-def app_log_errors(log: Path) -> int:
-    """Print the tracebacks in the app's log (each counts as an error); how many."""
-    text = log.read_text(errors="replace")
-    blocks = text.split("Traceback (most recent call last):")[1:]
-    for block in blocks[:5]:
-        lines = [line for line in block.strip().splitlines() if line.strip()]
-        print(f"\napp log traceback ending: {lines[-1][:240] if lines else '?'}")
-    if blocks:
-        print(f"the app log has {len(blocks)} tracebacks")
-    return len(blocks)
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Linear-interpolated percentile (numpy's default), share in [0, 1]."""
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    rank = share * (len(ordered) - 1)
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
 def _row(label: str, visits: list[Visit]) -> str:
     times = [v.ms for v in visits if v.ms is not None]
     stats = (f"{percentile(times, .5):>9.0f}{percentile(times, .95):>9.0f}{max(times):>9.0f}"
@@ -471,7 +440,7 @@ def scenario(title: str, app: App, pages: list[str], args: argparse.Namespace,
     cpu0, (busy0, total0) = cpu_seconds(app.server.pid), machine_busy()
     started = time.perf_counter()
     visits = run_sessions(app, pages, args.sessions, args.rounds, args.browsers,
-                          args.timeout, args.think, args.seed)
+                          args.timeout, args.think, args.seed, args.client)
     wall = time.perf_counter() - started
     cpu1, (busy1, total1) = cpu_seconds(app.server.pid), machine_busy()
     lines = extra() if extra else []
@@ -506,6 +475,9 @@ def reload_scenario(app: App, pages: list[str], args: argparse.Namespace, data: 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions (20)")
+    parser.add_argument("--client", choices=("protocol", "browser"), default="protocol",
+                        help="protocol: Streamlit's websocket protocol (default); "
+                             "browser: headless Chromium")
     parser.add_argument("--rounds", type=int, default=1,
                         help="times each session visits every page (1)")
     parser.add_argument("--port", type=int, default=8720, help="the app's port (8720)")
@@ -530,7 +502,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    if not Path(CHROMIUM).exists():
+    if args.client == "browser" and not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is needed (apt-get install chromium)")
     if not port_is_free(args.port):
         raise SystemExit(f"port {args.port} is in use; pick another with --port")
@@ -540,13 +512,16 @@ def main(argv: list[str] | None = None) -> int:
     shutil.copytree(DEMO, data)
     state.mkdir()
     base = f"http://127.0.0.1:{args.port}"
+    clients = (f"{args.browsers} Chromium browsers" if args.client == "browser"
+               else "Streamlit protocol client")
     print(f"Load: {args.sessions} sessions × {args.rounds} rounds × {len(pages)} pages on "
-          f"{os.cpu_count()} CPUs, {args.browsers} browsers · app {base} · log {log}")
+          f"{os.cpu_count()} CPUs, {clients} · app {base} · log {log}")
     app = App(base, start_app(data, state, args.port, log), home)
     failures = 0
     try:
         started = time.perf_counter()
-        warm = run_sessions(app, [home], 1, 1, 1, max(args.timeout, 300), 0, args.seed)
+        warm = run_sessions(app, [home], 1, 1, 1, max(args.timeout, 300), 0, args.seed,
+                            args.client)
         print(f"warm-up (cold load + {home}): {time.perf_counter() - started:.1f} s"
               + "".join(f"; error: {e}" for v in warm for e in v.errors))
         failures += sum(bool(v.errors) for v in warm)

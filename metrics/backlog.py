@@ -26,19 +26,24 @@ AGING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
 
 # One row per thread: the latest interaction with a valid Date <= T. Thread keys carry a
 # prefix so a Contact ID never collides with an Account ID or a row number of the same text.
+# The latest row is picked on a narrow projection (key, date, row id) and joined back for its
+# columns: a window over whole rows costs about four times more on a 1M-row hub.
 _THREADS_SQL = """
-    WITH latest AS (
+    WITH keyed AS (
+      SELECT row_id, date,
+             coalesce('contact:' || contact_id, 'account:' || account_id,
+                      'row:' || CAST(row_id AS VARCHAR)) AS thread
+      FROM interactions
+      WHERE date IS NOT NULL AND date < $end),
+    pick AS (
+      SELECT thread, max(struct_pack(d := date, r := row_id)).r AS row_id
+      FROM keyed GROUP BY thread),
+    latest AS (
       SELECT i.*,
              CASE WHEN i.contact_id IS NOT NULL THEN 'contact'
                   WHEN i.account_id IS NOT NULL THEN 'account' ELSE 'row' END AS thread_kind,
-             coalesce('contact:' || i.contact_id, 'account:' || i.account_id,
-                      'row:' || CAST(i.row_id AS VARCHAR)) AS thread
-      FROM interactions i
-      WHERE i.date IS NOT NULL AND i.date < $end
-      QUALIFY row_number() OVER (
-        PARTITION BY coalesce('contact:' || i.contact_id, 'account:' || i.account_id,
-                              'row:' || CAST(i.row_id AS VARCHAR))
-        ORDER BY i.date DESC, i.row_id DESC) = 1),
+             p.thread
+      FROM pick p JOIN interactions i ON i.row_id = p.row_id),
     threads AS (
       SELECT l.*, CAST(l.due_date AS DATE) AS due_day,
              CASE WHEN l.closes THEN 'closed'

@@ -35,7 +35,7 @@ import pandas as pd
 from hub_data.settings import Settings
 from metrics.calendar import Window
 from metrics.result import MetricOutput, make_result, ratio_result
-from metrics.fragments import RESPONSES, window_params
+from metrics.fragments import responses, window_params
 from metrics.inputs import query_frame
 from metrics.targets import target_for
 
@@ -93,7 +93,7 @@ def inquiry_response_12h(cur: duckdb.DuckDBPyConnection, *, window: Window, as_o
     target, direction = target_for(settings, division, "inquiry_response_12h")
     rows = query_frame(cur, f"""
         WITH inq AS ({_TYPED_IN_WINDOW}),
-        resp AS ({RESPONSES}),
+        resp AS ({responses("inq")}),
         SELECT q.interaction_id, q.date, q.week, q.account_id, q.company_name, q.contact_id,
                q.logged_by, q.channel, q.source_file, q.source_row,
                r.response_id, r.response_at, r.response_type, r.response_by,

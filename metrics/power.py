@@ -31,7 +31,7 @@ import pandas as pd
 from hub_data.settings import Settings
 from metrics.calendar import Window
 from metrics.result import MetricOutput, make_result, ratio_result
-from metrics.fragments import RESPONSES, window_params
+from metrics.fragments import responses, window_params
 from metrics.inputs import query_frame
 from metrics.targets import target_for
 
@@ -78,7 +78,7 @@ def lead_response_hours(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
     target, direction = target_for(settings, division, "lead_response_hours")
     rows = query_frame(cur, f"""
         WITH lead AS ({_LEADS}),
-        resp AS ({RESPONSES}),
+        resp AS ({responses("lead")}),
         SELECT l.interaction_id, l.date, l.week, l.account_id, l.company_name, l.contact_id,
                l.logged_by, l.channel, l.source_file, l.source_row,
                r.response_id, r.response_at, r.response_type, r.response_by,
