@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -41,22 +41,42 @@ class LoadedHub:
         return self.con.cursor()
 
 
-def signature(settings: Settings) -> str:
-    """A digest of every source file's name, size and mtime, the settings and the loader."""
+def source_stats(settings: Settings) -> dict[str, tuple[int, int]]:
+    """Every source file's (size, mtime in ns) by its path in the folder, the settings file and
+    the ERP mapping included: what the signature digests, and what a reload says changed."""
     folder = settings.data_dir
     if not folder.is_dir():
         raise missing_folder(folder)
-    digest = hashlib.sha1(f"{LOADER_VERSION}|{folder.resolve()}".encode())
+    stats: dict[str, tuple[int, int]] = {}
     try:
         paths = source_files(folder)
         extra = [folder / "erp" / "mapping.toml", folder / SETTINGS_FILE]
         for path in paths + [p for p in extra if p.is_file() and p not in paths]:
             stat = path.stat()
-            digest.update(f"|{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+            stats[str(path.relative_to(folder))] = (stat.st_size, stat.st_mtime_ns)
     except OSError as exc:
         raise HubDataError(f"The data folder {folder} cannot be read "
                            f"({exc.strerror or exc}).") from exc
+    return stats
+
+
+def _digest(settings: Settings, stats: dict[str, tuple[int, int]]) -> str:
+    digest = hashlib.sha1(f"{LOADER_VERSION}|{settings.data_dir.resolve()}".encode())
+    for name, (size, mtime) in stats.items():
+        digest.update(f"|{name}|{size}|{mtime}".encode())
     return digest.hexdigest()
+
+
+def signature(settings: Settings) -> str:
+    """A digest of every source file's name, size and mtime, the settings and the loader."""
+    return _digest(settings, source_stats(settings))
+
+
+def changed_files(before: dict[str, tuple[int, int]],
+                  after: dict[str, tuple[int, int]]) -> list[str]:
+    """The files added, removed or changed between two :func:`source_stats`, in name order."""
+    return sorted(name for name in before.keys() | after.keys()
+                  if before.get(name) != after.get(name))
 
 
 def _open(path: Path, settings: Settings, sig: str, cache: str) -> LoadedHub:
@@ -73,34 +93,131 @@ def _prune(cache_dir: Path, keep: Path) -> None:
         old.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class Reload:
+    """A reload under way in the background: what changed, since when, how far it is."""
+
+    signature: str
+    changed: tuple[str, ...]
+    started: dt.datetime
+    fraction: float = 0.0
+    text: str = "Starting"
+
+
 class HubLoader:
-    """Holds the current snapshot of one data folder; reloads when the files change."""
+    """Holds the current snapshot of one data folder; reloads when the files change.
+
+    ``get()`` waits for a reload; ``get(background=True)`` (the app) returns the snapshot it
+    has at once and builds the new one in a thread, so the previous data stays usable while a
+    changed workbook is read (``reloading`` says how far it is). Only the very first load
+    waits. One build runs at a time; a change made during a build is picked up after it.
+    """
 
     def __init__(self, data_dir: str | Path | None = None) -> None:
         self.data_dir = data_dir
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()        # guards the fields below
+        self._build_lock = threading.Lock()  # one build at a time
         self._current: LoadedHub | None = None
+        self._stats: dict[str, tuple[int, int]] = {}
+        self._wanted: tuple[Settings, str, dict[str, tuple[int, int]]] | None = None
+        self._worker: threading.Thread | None = None
+        self._failed: str | None = None      # a signature whose background build failed
+        self.reloading: Reload | None = None
+        self.changes: tuple[str, ...] = ()  # what the last reload found changed
         self.last_error: str | None = None
 
-    def get(self, progress: Progress | None = None) -> LoadedHub:
+    def get(self, progress: Progress | None = None, *, background: bool = False) -> LoadedHub:
         """The snapshot for the files as they are now (built, or opened from the cache).
 
         Raises HubDataError only when nothing was ever loaded; otherwise a failed reload
-        leaves ``last_error`` set and returns the last good snapshot.
+        leaves ``last_error`` set and returns the last good snapshot. With ``background`` and a
+        snapshot already loaded, a needed reload starts in a thread and the current snapshot
+        is returned at once.
         """
+        try:
+            settings = load_settings(self.data_dir)
+            stats = source_stats(settings)
+            sig = _digest(settings, stats)
+        except HubDataError as exc:
+            return self._failed_with(exc)
         with self._lock:
-            try:
-                settings = load_settings(self.data_dir)
-                sig = signature(settings)
+            current = self._current
+            if current is not None and current.signature == sig:
+                return current
+            if background and current is not None:
+                self._start(settings, sig, stats)
+                return current
+        return self._build(settings, sig, stats, progress)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a background reload to finish; True when none is running any more."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+        return self._worker is None or not self._worker.is_alive()
+
+    @property
+    def signature(self) -> str | None:
+        """The signature of the snapshot being served (None before the first load)."""
+        current = self._current
+        return current.signature if current is not None else None
+
+    def _failed_with(self, exc: HubDataError) -> LoadedHub:
+        with self._lock:
+            if self._current is None:
+                raise exc
+            self.last_error = str(exc)
+            return self._current
+
+    def _build(self, settings: Settings, sig: str, stats: dict[str, tuple[int, int]],
+               progress: Progress | None) -> LoadedHub:
+        with self._build_lock:
+            with self._lock:
                 if self._current is not None and self._current.signature == sig:
                     return self._current
-                self._current = self._load(settings, sig, progress)
-                self.last_error = None
+            try:
+                hub = self._load(settings, sig, progress)
             except HubDataError as exc:
-                if self._current is None:
-                    raise
-                self.last_error = str(exc)
-            return self._current
+                return self._failed_with(exc)
+            with self._lock:
+                self.changes = tuple(changed_files(self._stats, stats)) if self._stats else ()
+                self._current, self._stats, self.last_error = hub, stats, None
+            return hub
+
+    def _start(self, settings: Settings, sig: str, stats: dict[str, tuple[int, int]]) -> None:
+        """(Under ``_lock``.) Ask for ``sig`` in the background; start the worker if idle."""
+        if sig == self._failed:
+            return  # tried and failed: the next change of the files tries again
+        self._wanted = (settings, sig, stats)
+        if self.reloading is None or self.reloading.signature != sig:
+            self.reloading = Reload(sig, tuple(changed_files(self._stats, stats)),
+                                    dt.datetime.now())
+        if self._worker is None or not self._worker.is_alive():
+            self._worker = threading.Thread(target=self._work, name="hub-reload", daemon=True)
+            self._worker.start()
+
+    def _note(self, fraction: float, text: str) -> None:
+        with self._lock:
+            if self.reloading is not None:
+                self.reloading = replace(self.reloading, fraction=fraction, text=text)
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                if self._wanted is None:
+                    self.reloading = None
+                    return
+                settings, sig, stats = self._wanted
+                self._wanted = None
+            try:
+                hub = self._build(settings, sig, stats, self._note)
+                failed = hub.signature != sig
+            except Exception as exc:  # never lose a failure in a thread nobody watches
+                with self._lock:
+                    self.last_error = f"The new data could not be loaded: {exc}"
+                failed = True
+            with self._lock:
+                self._failed = sig if failed else None
 
     def _load(self, settings: Settings, sig: str, progress: Progress | None) -> LoadedHub:
         path = settings.state_dir / "cache" / f"hub-{sig[:20]}.duckdb"

@@ -89,7 +89,7 @@ def get_hub() -> LoadedHub:
         bar.progress(min(max(fraction, 0.0), 1.0), text=text)
 
     try:
-        hub = loader.get(progress)
+        hub = loader.get(progress, background=True)
     except HubDataError as exc:
         bar.empty()
         st.error(f"**The data could not be loaded.** {md_escape(exc)}", icon=":material/block:")
@@ -98,7 +98,42 @@ def get_hub() -> LoadedHub:
     if loader.last_error:
         st.error(f"**Showing the last good load** ({moment(hub.loaded_at)}): "
                  f"{md_escape(loader.last_error)}", icon=":material/warning:")
+    _reload_notices(loader, hub)
     return hub
+
+
+def _file_list(names: tuple[str, ...]) -> str:
+    shown = ", ".join(md_escape(Path(n).name) for n in names[:3])
+    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def _reload_notices(loader: HubLoader, hub: LoadedHub) -> None:
+    """While a changed workbook is read in the background, say so (with its progress) and
+    rerun when the new data is ready; on the first run with new data, a toast says what
+    changed. The numbers on screen stay the previous load's meanwhile."""
+    seen_key = "common_signature"
+    seen = st.session_state.get(seen_key)
+    if seen is not None and seen[0] == str(loader.data_dir) and seen[1] != hub.signature:
+        changed = f": {_file_list(loader.changes)} changed" if loader.changes else ""
+        st.toast(f"**New data loaded** ({moment(hub.loaded_at)}){changed}.",
+                 icon=":material/sync:", duration="long")
+    st.session_state[seen_key] = (str(loader.data_dir), hub.signature)
+    job = loader.reloading
+    if job is not None and job.signature != hub.signature:
+        _reload_progress(loader, hub.signature, moment(hub.loaded_at))
+
+
+@st.fragment(run_every=2)
+def _reload_progress(loader: HubLoader, serving: str, loaded: str) -> None:
+    """Polls every 2 s while a reload runs; reruns the page once the new data is served."""
+    job = loader.reloading
+    if job is None or loader.signature != serving:
+        st.rerun()
+    changed = f" ({_file_list(job.changed)} changed)" if job.changed else ""
+    st.progress(min(max(job.fraction, 0.0), 1.0),
+                text=f"Reading the new data in the background{changed}: "
+                     f"{md_escape(job.text)}. Until it is ready, the numbers are from the "
+                     f"load of {loaded}.")
 
 
 def auth_configured() -> bool:

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -32,6 +33,7 @@ def _fresh_caches() -> Iterable[None]:
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
+    wait_for_reloads()  # no reload thread of this test runs on into the next
     st.cache_data.clear()
     st.cache_resource.clear()
 
@@ -142,6 +144,13 @@ def run_page(page: str | Path, *, state: dict[str, Any] | None = None,
     for key, value in (state or {}).items():
         at.session_state[key] = value
     return at.run()
+
+
+def wait_for_reloads(timeout: float = 120) -> None:
+    """Wait until every background reload (HubLoader's "hub-reload" threads) has finished."""
+    for thread in threading.enumerate():
+        if thread.name == "hub-reload":
+            thread.join(timeout)
 
 
 def page_ok(at: Any) -> None:
