@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import html
 import re
 import sys
@@ -401,32 +402,54 @@ def panel_tile(tile: PanelTile, *, min_n: int, key: str, drill: bool = True,
                          column_config=rows_config, key=key)
 
 
+# Appended exactly when a new snapshot is built, so the snapshot's signature changes with
+# it: left out of the store's version, a reload does not make every page recompute twice.
+_VERSION_IGNORES = ("load_history",)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
-def _store_frames(state_dir: str, seed_dir: str, version: int) -> dict[str, pd.DataFrame]:
-    """The store's tables, re-read only when the store file changes (``version``)."""
-    return Store(Path(state_dir), Path(seed_dir)).read_all()
+def _store_frames(state_dir: str, seed_dir: str,
+                  version: int) -> tuple[dict[str, pd.DataFrame], str]:
+    """The store's tables, re-read only when the store file changes (``version``), and a
+    digest of what they hold (:data:`_VERSION_IGNORES` aside)."""
+    frames = Store(Path(state_dir), Path(seed_dir)).read_all()
+    digest = hashlib.sha1()
+    for table, frame in sorted(frames.items()):
+        if table not in _VERSION_IGNORES:
+            digest.update(f"|{table}|{len(frame)}|{','.join(frame.columns)}".encode())
+            digest.update(pd.util.hash_pandas_object(frame, index=False).values.tobytes())
+    return frames, digest.hexdigest()
 
 
-def _store_version(ctx: PageContext) -> int:
+def _store_file_version(ctx: PageContext) -> int:
     try:
         return Store.for_settings(ctx.settings).path.stat().st_mtime_ns
     except OSError:
         return 0
 
 
+def _store_contents(ctx: PageContext) -> tuple[dict[str, pd.DataFrame], str]:
+    """The store's tables and their digest; HubDataError when the store cannot be read."""
+    store = Store.for_settings(ctx.settings)
+    return _store_frames(str(store.state_dir), str(store.seed_dir), _store_file_version(ctx))
+
+
 def data_version(ctx: PageContext) -> str:
     """What a page's cached results depend on besides their own arguments: the snapshot's
-    signature and the store's version. Pass it to an ``st.cache_data`` function (with the
+    signature and what the store holds. Pass it to an ``st.cache_data`` function (with the
     cursor as an ``_underscored`` argument, which the cache does not hash)."""
-    return f"{ctx.hub.signature}:{_store_version(ctx)}"
+    try:
+        contents = _store_contents(ctx)[1]
+    except HubDataError:
+        contents = "unreadable"
+    return f"{ctx.hub.signature}:{contents}"
 
 
 def metrics_cursor(ctx: PageContext) -> duckdb.DuckDBPyConnection:
     """A cursor for the metrics: this session's view of the snapshot plus the store tables.
     A store that cannot be read is said once; the metrics then see an empty store."""
-    store = Store.for_settings(ctx.settings)
     try:
-        frames = _store_frames(str(store.state_dir), str(store.seed_dir), _store_version(ctx))
+        frames = _store_contents(ctx)[0]
     except HubDataError as exc:
         st.warning(f"The dashboard's own records could not be read: {md_escape(exc)}",
                    icon=":material/warning:")

@@ -147,3 +147,25 @@ def test_the_page_shows_the_reload_and_then_what_changed(
     assert any("New data loaded" in t and "b.xlsx changed" in t for t in toasts), toasts
     at.run()
     assert not at.toast, "the toast is said once"
+
+
+def test_a_load_history_entry_keeps_the_pages_caches_a_record_renews_them(
+        folder: Path) -> None:
+    """A reload appends to the store's load history before its snapshot is served: the pages
+    of the previous snapshot keep their cached results (the history changes only with a new
+    snapshot, whose signature changes anyway); steward hours recorded change the version."""
+    from hub_data.access import LOCAL_ADMIN
+    from hub_data.store import Store
+    from pages._common import PageContext, data_version
+
+    hub = HubLoader(folder).get()
+    ctx = PageContext(hub, dt.date(2026, 3, 31), LOCAL_ADMIN)
+    store = Store.for_settings(hub.settings)
+    first = data_version(ctx)
+    assert first.startswith(f"{hub.signature}:")
+    store.append_load_history([{"file": "b.xlsx", "size_bytes": 9000, "rows": 7,
+                                "modified_at": dt.datetime(2026, 3, 30, 8), "seconds": 0.5}])
+    assert data_version(ctx) == first
+    store.append("steward_hours", [{"division": "Motors", "week_start": dt.date(2026, 3, 30),
+                                    "hours": 1.5, "steward": "Ada Obi"}])
+    assert data_version(ctx) != first
