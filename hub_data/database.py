@@ -54,6 +54,9 @@ def _constant(zeros: pa.Array, value: str) -> pa.Array:
     return pa.DictionaryArray.from_arrays(zeros, pa.array([value], pa.string()))
 
 
+SCAN_BATCH_ROWS = 65_536
+
+
 def insert_rows(con: duckdb.DuckDBPyConnection, sql: str, rows: list[tuple]) -> None:
     """``executemany`` that accepts an empty list (DuckDB refuses one)."""
     if rows:
@@ -84,6 +87,10 @@ def _stage(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
             ["source_row" if name == ROW_COLUMN else name for name in columns])
         combined = combined.append_column(
             "row_id", pa.array(range(1, combined.num_rows + 1), pa.int64()))
+        # In slices (zero-copy): DuckDB scans an Arrow table one batch per thread, so a
+        # sheet read as one batch would be typed and checked on one core only.
+        combined = pa.Table.from_batches(combined.to_batches(max_chunksize=SCAN_BATCH_ROWS),
+                                         combined.schema)
         staging.raw[spec.table] = combined  # the view reads this table in place: keep it alive
         con.register(f"raw_{spec.table}", combined)
 

@@ -181,6 +181,22 @@ def test_formulas_without_values_are_findings_never_formula_text(tmp_path: Path)
         assert cur.execute(f"SELECT count(*) FROM {table} WHERE {column} LIKE '=%'").fetchone() == (0,)
 
 
+def test_a_formula_in_a_sheet_that_starts_in_column_c_names_its_own_column(tmp_path: Path) -> None:
+    """The fast (eager) read does not say where a sheet's first column is: a sheet with
+    formula cells is read again to name each formula's column right."""
+    import openpyxl
+    book = openpyxl.load_workbook(CORPUS / "formulas_no_cache.xlsx")
+    book["Accounts"].insert_cols(1, 2)  # the table now starts in column C
+    folder = tmp_path / "data"
+    folder.mkdir()
+    book.save(folder / "shifted.xlsx")
+    cur = build_database(folder).cursor()
+    gaps = cur.execute("""SELECT excel_row, "column", value FROM findings
+                          WHERE code = 'FORMULA_NO_VALUE' AND sheet = 'Accounts'
+                          ORDER BY excel_row""").fetchall()
+    assert gaps[0] == (2, "Account ID", '="ACC-"&TEXT(1,"00000")')
+
+
 def test_formula_looking_text_stays_literal_text(tmp_path: Path) -> None:
     cur = _cursor(tmp_path, "formula_injection_text.xlsx")
     names = {n for (n,) in cur.execute("SELECT company_name FROM accounts").fetchall()}
