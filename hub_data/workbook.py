@@ -241,11 +241,15 @@ def read_workbook(path: Path) -> WorkbookRead:
         cells = scan.result()
     with_formulas = {sheet for sheet, *_ in cells}
     for table, read in list(result.sheets.items()):
-        if read.sheet in with_formulas:  # name each formula's column exactly (see above)
+        if read.sheet not in with_formulas:
+            continue
+        try:  # name each formula's column exactly (see read_raw_sheet)
             raw, absolute = read_raw_sheet(reader, read.sheet, exact_columns=True)
-            shaped = shape_table(read.spec, raw, 1, read.sheet, absolute)
-            if isinstance(shaped, SheetRead):
-                result.sheets[table] = shaped
+        except Exception:  # read once already: keep that read, columns counted from its first
+            continue
+        shaped = shape_table(read.spec, raw, 1, read.sheet, absolute)
+        if isinstance(shaped, SheetRead):
+            result.sheets[table] = shaped
     for name in names:
         result.sheet_rows.setdefault(name, 0)
     result.layout = {"sheets": names, "headers": headers,
