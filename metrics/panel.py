@@ -147,7 +147,7 @@ def tile_for(cur: duckdb.DuckDBPyConnection, spec: MetricSpec, *, division: str,
     window = window_ending(as_of)
     output = spec.run(cur, window=window, as_of=as_of, division=division, settings=settings)
     history = trend(spec, cur, as_of=as_of, division=division, settings=settings,
-                    count=windows)
+                    count=windows, current=output.result)
     if spec.grain == "quarter":
         last = quarter_of(window.end).start - dt.timedelta(days=1)
         previous = spec.run(cur, window=window_ending(last), as_of=as_of, division=division,

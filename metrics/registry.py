@@ -19,7 +19,7 @@ from hub_data.contract import DIVISION_KPI_IDS
 from hub_data.settings import Settings
 from metrics import hospitality, medical, motors, pilot, power
 from metrics.calendar import TREND_WINDOWS, Window, trend_windows
-from metrics.result import Direction, MetricOutput
+from metrics.result import Direction, KpiResult, MetricOutput
 from metrics.targets import DEFAULTS, target_for
 
 Unit = Literal["ratio", "change", "count", "hours", "days", "score", "per_distributor"]
@@ -140,15 +140,20 @@ def division_metrics(division: str) -> tuple[MetricSpec, ...]:
 
 def trend(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
           division: str, settings: Settings | None = None,
-          count: int = TREND_WINDOWS) -> pd.DataFrame:
+          count: int = TREND_WINDOWS, current: KpiResult | None = None) -> pd.DataFrame:
     """The metric over ``count`` back-to-back 28-day windows ending on T, oldest first
     (metrics.md, "previous window / trend"): window_start, window_end and the result's
     value, numerator, denominator, n and status per window. The last two rows are the
-    previous window and the current one."""
+    previous window and the current one; ``current`` is the current window's result when
+    the caller has computed it already (it is not computed again)."""
     rows = []
-    for window in trend_windows(as_of, count):
-        result = spec.run(cur, window=window, as_of=as_of, division=division,
-                          settings=settings).result
+    windows = trend_windows(as_of, count)
+    for window in windows:
+        if current is not None and window == windows[-1]:
+            result = current
+        else:
+            result = spec.run(cur, window=window, as_of=as_of, division=division,
+                              settings=settings).result
         rows.append({"window_start": window.start, "window_end": window.end,
                      "value": result.value, "numerator": result.numerator,
                      "denominator": result.denominator, "n": result.n,

@@ -92,3 +92,27 @@ def test_trend_runs_the_metric_over_twelve_windows(make_hub):
     # the current window [T − 27, T] holds T and T − 27; the previous one holds T − 28
     assert list(frame["value"].iloc[-2:]) == [1, 2]
     assert frame["value"].iloc[:-2].sum() == 0
+
+
+def test_trend_takes_the_current_window_it_is_given_and_computes_the_others(make_hub):
+    from metrics.registry import trend
+    from tests.hubfactory import account, contact, interaction, member
+
+    as_of = dt.date(2026, 7, 15)
+    hub = make_hub(accounts=[account("A1", "Motors")], contacts=[contact("C1", "A1")],
+                   staff=[member("Ada Obi", "Motors")],
+                   interactions=[interaction(f"I{k}", dt.datetime.combine(day, dt.time(9)),
+                                             "C1", "Inquiry", "Ada Obi")
+                                 for k, day in enumerate([as_of, as_of - dt.timedelta(days=28),
+                                                          as_of - dt.timedelta(days=29)])])
+    spec = BY_ID["qualified_inquiries"]
+    cur = hub.workspace()
+    computed = trend(spec, cur, as_of=as_of, division="Motors", settings=hub.settings)
+    # a stand-in for the current window: the previous window's result (value 2, not 1)
+    given = spec.run(cur, window=window_ending(as_of - dt.timedelta(days=28)), as_of=as_of,
+                     division="Motors", settings=hub.settings).result
+    frame = trend(spec, cur, as_of=as_of, division="Motors", settings=hub.settings,
+                  current=given)
+    assert computed["value"].iloc[-1] == 1 and given.value == 2
+    assert frame.iloc[-1]["value"] == given.value and frame.iloc[-1]["window_end"] == as_of
+    assert frame.drop(index=11).equals(computed.drop(index=11))
