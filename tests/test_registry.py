@@ -74,18 +74,27 @@ def test_every_metric_runs_on_an_empty_hub_without_inventing_numbers(spec, empty
         assert out.result.value is None and out.result.status == "no_data"
 
 
-def test_trend_runs_the_metric_over_twelve_windows(make_hub):
-    from metrics.registry import trend
+T_TREND = dt.date(2026, 7, 15)
+
+
+def _inquiries(make_hub, days_back: list[int]):
+    """A Motors hub with one inquiry on each of those days before T_TREND, 09:00."""
     from tests.hubfactory import account, contact, interaction, member
 
+    days = [T_TREND - dt.timedelta(days=n) for n in days_back]
+    return make_hub(accounts=[account("A1", "Motors")], contacts=[contact("C1", "A1")],
+                    staff=[member("Ada Obi", "Motors")],
+                    interactions=[interaction(f"I{k}", dt.datetime.combine(day, dt.time(9)),
+                                              "C1", "Inquiry", "Ada Obi")
+                                  for k, day in enumerate(days)])
+
+
+def test_trend_runs_the_metric_over_twelve_windows(make_hub):
+    from metrics.registry import trend
+
     # one inquiry on T, one 28 days earlier (previous window), one 29 × 11 days back (none)
-    as_of = dt.date(2026, 7, 15)
-    hub = make_hub(accounts=[account("A1", "Motors")], contacts=[contact("C1", "A1")],
-                   staff=[member("Ada Obi", "Motors")],
-                   interactions=[interaction(f"I{k}", dt.datetime.combine(day, dt.time(9)),
-                                             "C1", "Inquiry", "Ada Obi")
-                                 for k, day in enumerate([as_of, as_of - dt.timedelta(days=28),
-                                                          as_of - dt.timedelta(days=27)])])
+    as_of = T_TREND
+    hub = _inquiries(make_hub, [0, 28, 27])
     frame = trend(BY_ID["qualified_inquiries"], hub.workspace(), as_of=as_of,
                   division="Motors", settings=hub.settings)
     assert len(frame) == 12 and frame.iloc[-1]["window_end"] == as_of
@@ -96,15 +105,9 @@ def test_trend_runs_the_metric_over_twelve_windows(make_hub):
 
 def test_trend_takes_the_current_window_it_is_given_and_computes_the_others(make_hub):
     from metrics.registry import trend
-    from tests.hubfactory import account, contact, interaction, member
 
-    as_of = dt.date(2026, 7, 15)
-    hub = make_hub(accounts=[account("A1", "Motors")], contacts=[contact("C1", "A1")],
-                   staff=[member("Ada Obi", "Motors")],
-                   interactions=[interaction(f"I{k}", dt.datetime.combine(day, dt.time(9)),
-                                             "C1", "Inquiry", "Ada Obi")
-                                 for k, day in enumerate([as_of, as_of - dt.timedelta(days=28),
-                                                          as_of - dt.timedelta(days=29)])])
+    as_of = T_TREND
+    hub = _inquiries(make_hub, [0, 28, 29])
     spec = BY_ID["qualified_inquiries"]
     cur = hub.workspace()
     computed = trend(spec, cur, as_of=as_of, division="Motors", settings=hub.settings)
