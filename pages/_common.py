@@ -408,30 +408,33 @@ _VERSION_IGNORES = ("load_history",)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _store_frames(state_dir: str, seed_dir: str,
-                  version: int) -> tuple[dict[str, pd.DataFrame], str]:
-    """The store's tables, re-read only when the store file changes (``version``), and a
-    digest of what they hold (:data:`_VERSION_IGNORES` aside)."""
-    frames = Store(Path(state_dir), Path(seed_dir)).read_all()
+def _store_frames(state_dir: str, seed_dir: str, version: int) -> dict[str, pd.DataFrame]:
+    """The store's tables, re-read only when the store file changes (``version``)."""
+    return Store(Path(state_dir), Path(seed_dir)).read_all()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _store_digest(state_dir: str, seed_dir: str, version: int) -> str:
+    """A digest of what the store's tables hold (:data:`_VERSION_IGNORES` aside), once per
+    store file version: a page asks for it on every run, and a cached string is cheaper to
+    hand out than a copy of every table."""
     digest = hashlib.sha1()
-    for table, frame in sorted(frames.items()):
+    for table, frame in sorted(_store_frames(state_dir, seed_dir, version).items()):
         if table not in _VERSION_IGNORES:
             digest.update(f"|{table}|{len(frame)}|{','.join(frame.columns)}".encode())
             digest.update(pd.util.hash_pandas_object(frame, index=False).values.tobytes())
-    return frames, digest.hexdigest()
+    return digest.hexdigest()
 
 
-def _store_file_version(ctx: PageContext) -> int:
-    try:
-        return Store.for_settings(ctx.settings).path.stat().st_mtime_ns
-    except OSError:
-        return 0
-
-
-def _store_contents(ctx: PageContext) -> tuple[dict[str, pd.DataFrame], str]:
-    """The store's tables and their digest; HubDataError when the store cannot be read."""
+def _store_key(ctx: PageContext) -> tuple[str, str, int]:
+    """The store's folders and file version: the key of :func:`_store_frames` and
+    :func:`_store_digest`."""
     store = Store.for_settings(ctx.settings)
-    return _store_frames(str(store.state_dir), str(store.seed_dir), _store_file_version(ctx))
+    try:
+        version = store.path.stat().st_mtime_ns
+    except OSError:
+        version = 0
+    return str(store.state_dir), str(store.seed_dir), version
 
 
 def data_version(ctx: PageContext) -> str:
@@ -439,7 +442,7 @@ def data_version(ctx: PageContext) -> str:
     signature and what the store holds. Pass it to an ``st.cache_data`` function (with the
     cursor as an ``_underscored`` argument, which the cache does not hash)."""
     try:
-        contents = _store_contents(ctx)[1]
+        contents = _store_digest(*_store_key(ctx))
     except HubDataError:
         contents = "unreadable"
     return f"{ctx.hub.signature}:{contents}"
@@ -449,7 +452,7 @@ def metrics_cursor(ctx: PageContext) -> duckdb.DuckDBPyConnection:
     """A cursor for the metrics: this session's view of the snapshot plus the store tables.
     A store that cannot be read is said once; the metrics then see an empty store."""
     try:
-        frames = _store_contents(ctx)[0]
+        frames = _store_frames(*_store_key(ctx))
     except HubDataError as exc:
         st.warning(f"The dashboard's own records could not be read: {md_escape(exc)}",
                    icon=":material/warning:")
