@@ -213,7 +213,7 @@ def _people(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
         ORDER BY row_id""")
 
 
-def _interactions(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
+def create_interactions(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
     """Interactions, in one pass: Forms columns stand in for Interaction ID (``F-<Id>``) and
     Logged By; the account is the row's own, else the contact's; the division the row's own
     list value, else the account's; list values are mapped, unmappable channels and types
@@ -326,18 +326,46 @@ def _side_files(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
             FROM prep_{table} ORDER BY row_id""", {"mdy": mdy})
 
 
-def create_tables(con: duckdb.DuckDBPyConnection, staging: Staging, date_order: str) -> None:
-    """Stage every text table, then build the typed tables the metrics read."""
-    mdy = date_order == "MDY"
+def start_tables(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
+    """The typing macros, the ``raw_*`` views and the lists: what every typed table needs."""
     create_macros(con)
     _stage(con, staging)
     _lists(con, staging)
-    for table, (listed, per_file) in PREPARED.items():
-        _prepare(con, table, listed, per_file)
+
+
+def register_raw(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
+    """The ``raw_*`` views on another cursor of the same database (views are per cursor)."""
+    for table, raw in staging.raw.items():
+        con.register(f"raw_{table}", raw)
+
+
+HUB_PREPARED = ("staff", "accounts")
+
+
+def create_hub_people(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
+    """Staff, accounts and contacts (what interactions are joined with)."""
+    for table in HUB_PREPARED:
+        _prepare(con, table, *PREPARED[table])
     _people(con, mdy)
-    _interactions(con, mdy)
+
+
+def create_side_tables(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
+    """The ERP tables, reviews and survey: they need only the lists, so they can be built
+    on a second cursor while the Hub tables are."""
+    for table, (listed, per_file) in PREPARED.items():
+        if table not in HUB_PREPARED:
+            _prepare(con, table, listed, per_file)
     _erp(con, mdy)
     _side_files(con, mdy)
+
+
+def create_tables(con: duckdb.DuckDBPyConnection, staging: Staging, date_order: str) -> None:
+    """Stage every text table, then build the typed tables the metrics read (one cursor)."""
+    mdy = date_order == "MDY"
+    start_tables(con, staging)
+    create_hub_people(con, mdy)
+    create_interactions(con, mdy)
+    create_side_tables(con, mdy)
 
 
 def create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:

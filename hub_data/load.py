@@ -8,8 +8,11 @@ files still load. Only an unusable folder raises :class:`HubDataError`.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
+import sys
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,8 +22,9 @@ from typing import Callable
 import duckdb
 
 from hub_data.contract import ERP_TABLES, SIDE_FILES, SheetSpec
-from hub_data.database import (STAGED_SPECS, Staging, create_bookkeeping, create_tables,
-                               drop_work_tables, insert_rows)
+from hub_data.database import (STAGED_SPECS, Staging, create_bookkeeping, create_hub_people,
+                               create_interactions, create_side_tables, drop_work_tables,
+                               insert_rows, register_raw, start_tables)
 from hub_data.erp import (MAPPING_FILE, Mapping, find_table_file, read_mapping, read_table_file,
                           with_mapping)
 from hub_data.drift import Drift, template_drift
@@ -28,7 +32,7 @@ from hub_data.errors import HubDataError, missing_folder
 from hub_data.settings import SETTINGS_FILE, Settings, unknown_divisions
 from hub_data.sniff import sniff
 from hub_data.store import STORE_FILE, Store
-from hub_data.validate import compute_findings
+from hub_data.validate import formula_findings, interaction_findings, other_findings
 from hub_data.parts import FileRead, PartCache
 from hub_data.workbook import FormulaGap, Problem, read_workbook
 
@@ -254,31 +258,73 @@ def _timed(reader: Callable[[], FileRead]) -> tuple[FileRead, float]:
     return reader(), time.perf_counter() - started
 
 
-def _record_history(build: _Build, settings: Settings) -> None:
+def _import_pandas_meanwhile() -> None:
+    """Start importing pandas in a thread. pyarrow.compute and DuckDB's ``register`` import it
+    on first use: 0.3–0.5 s that holds the GIL. Started before the files are read, it runs
+    while calamine parses (which releases the GIL) instead of after the parse."""
+    if "pandas" not in sys.modules:
+        threading.Thread(target=importlib.import_module, args=("pandas",), daemon=True,
+                         name="import-pandas").start()
+
+
+def _record_history(build: _Build, settings: Settings) -> list[tuple[str, str, str]]:
     """Append this load's files to the store's load history (the CRM projection's points);
-    a store that cannot be written is reported, never a reason to fail the load."""
+    a store that cannot be written is a problem returned, never a reason to fail the load.
+    Runs beside the database build (the store's atomic write waits mostly on fsync)."""
     rows = [{"file": r.file, "size_bytes": r.size_bytes, "modified_at": r.modified_at,
              "rows": sum(r.sheets.values()), "seconds": round(r.seconds, 3)}
             for r in build.records if r.status == "loaded"]
     if not rows:
-        return
+        return []
+    problems = []
     store = Store.for_settings(settings)
     try:
         store.append_load_history(rows)
     except (HubDataError, ValueError) as exc:
-        build.problems.append((STORE_FILE, "UNREADABLE",
-                               f"the load history could not be recorded: {exc}"))
+        problems.append((STORE_FILE, "UNREADABLE", f"the load history could not be recorded: {exc}"))
     if store.recovered:  # a damaged store was moved aside and started afresh: say so
-        build.problems.append((STORE_FILE, "DAMAGED", store.recovered))
+        problems.append((STORE_FILE, "DAMAGED", store.recovered))
+    return problems
 
 
-def _write(con: duckdb.DuckDBPyConnection, build: _Build, settings: Settings) -> None:
-    create_tables(con, build.staging, settings.date_order)
+def _side_lane(con: duckdb.DuckDBPyConnection, build: _Build, date_order: str,
+               people: threading.Event) -> None:
+    """The second lane of the build, on its own cursor: the ERP, review and survey tables,
+    then (once the people tables exist) the findings of every table but Interactions, into
+    ``side_findings`` (appended to ``findings`` afterwards, so their order never depends on
+    which lane finished first)."""
+    with con:
+        register_raw(con, build.staging)
+        create_side_tables(con, date_order == "MDY")
+        con.execute("CREATE TABLE side_findings AS FROM findings LIMIT 0")
+        people.wait()
+        other_findings(con, date_order, into="side_findings")
+
+
+def _write(con: duckdb.DuckDBPyConnection, build: _Build, settings: Settings,
+           history: Future) -> None:
+    """Build every table in two lanes, so both cores stay busy (most statements run on one:
+    their cost is planning and writing, not scanning): Interactions and what it needs here,
+    everything else on a second cursor."""
+    start_tables(con, build.staging)
     create_bookkeeping(con)
     insert_rows(con, "INSERT INTO formula_gaps VALUES (?, ?, ?, ?, ?)",
                 [(file, g.sheet, g.row, g.column, g.formula) for file, g in build.formula_gaps])
-    compute_findings(con, settings.date_order)
+    people = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as lane:
+        side = lane.submit(_side_lane, con.cursor(), build, settings.date_order, people)
+        try:
+            create_hub_people(con, settings.date_order == "MDY")
+        finally:
+            people.set()
+        create_interactions(con, settings.date_order == "MDY")
+        interaction_findings(con, settings.date_order)
+        side.result()
+    con.execute("INSERT INTO findings FROM side_findings")
+    con.execute("DROP TABLE side_findings")
+    formula_findings(con)
     drop_work_tables(con)
+    build.problems += history.result()
     known = tuple(r[0] for r in con.execute(
         "SELECT DISTINCT value FROM lists WHERE source_file = '*' AND list = 'divisions'"
     ).fetchall())
@@ -301,20 +347,20 @@ def _build_into(build: _Build, settings: Settings, target: Path, started: float)
         build.run()
     except OSError as exc:
         raise HubDataError(f"The data folder {folder} cannot be read ({exc.strerror or exc}).") from exc
-    build.progress(0.85, "Recording the load history")
-    _record_history(build, settings)
     build.progress(0.9, "Checking every row")
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     try:
-        with duckdb.connect(str(temporary)) as con:
+        with ThreadPoolExecutor(max_workers=1) as recorder, \
+                duckdb.connect(str(temporary)) as con:
+            history = recorder.submit(_record_history, build, settings)
             con.execute("SET enable_progress_bar = false")  # never text on stdout
             # Bounded memory: past this DuckDB spills to disk in the state folder instead of
             # growing (the parse before it already peaks near 1.2 GB on a 1M-row hub).
             con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
             con.execute("SET temp_directory = ?", [str(target.parent / "spill")])
-            _write(con, build, settings)
+            _write(con, build, settings, history)
             seconds = time.perf_counter() - started
             con.executemany("INSERT INTO load_info VALUES (?, ?)", [
                 ("loaded_at", dt.datetime.now().isoformat(timespec="seconds")),
@@ -343,6 +389,7 @@ def build_snapshot(settings: Settings, target: Path, progress: Progress | None =
     if not folder.is_dir():
         raise missing_folder(folder)
     started = time.perf_counter()
+    _import_pandas_meanwhile()
     build = _Build(settings, progress)
     try:
         seconds = _build_into(build, settings, target, started)

@@ -281,7 +281,8 @@ def _case(checks: list[Check], pick: Callable[[Check], str]) -> str:
     return "CASE h.k " + " ".join(f"WHEN {k} THEN {pick(c)}" for k, c in enumerate(checks)) + " END"
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, checks: list[Check], mdy: bool) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, checks: list[Check], mdy: bool,
+            into: str = "findings") -> None:
     """All checks of one table: one scan evaluates every condition (only booleans), then the
     few rows that break a rule get their value and message."""
     assert len(checks) < 63, "one bit per rule in a BIGINT"
@@ -298,7 +299,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, checks: list[Check], mdy
                  WHERE mask <> 0)"""
     con.execute(scan, params if "$mdy" in scan else None)
     insert = f"""
-        INSERT INTO findings
+        INSERT INTO {into}
         SELECT r.source_file, r.source_sheet, r.source_row,
                {_case(checks, lambda c: _q(c.column))},
                {_case(checks, lambda c: f"CAST({c.raw} AS VARCHAR)")},
@@ -311,20 +312,40 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, checks: list[Check], mdy
     con.execute(insert, params if "$mdy" in insert else None)
 
 
-def compute_findings(con: duckdb.DuckDBPyConnection, date_order: str) -> None:
-    """Insert every finding into ``findings`` (the table must exist, see database.py)."""
-    _interaction_dups(con)
+def _checks_by_table() -> dict[str, list[Check]]:
     by_table: dict[str, list[Check]] = {}
     for check in _checks_interactions() + _checks_people() + _checks_erp():
         by_table.setdefault(check.table, []).append(check)
-    for table, checks in by_table.items():
-        _insert(con, table, checks, date_order == "MDY")
+    return by_table
+
+
+def interaction_findings(con: duckdb.DuckDBPyConnection, date_order: str) -> None:
+    """Insert the Interactions findings into ``findings`` (the table must exist, see
+    database.py)."""
+    _interaction_dups(con)
+    _insert(con, "interactions", _checks_by_table()["interactions"], date_order == "MDY")
     con.execute("DROP TABLE interaction_dups")
     con.execute("DROP TABLE IF EXISTS finding_hits")
-    _formula_findings(con)
 
 
-def _formula_findings(con: duckdb.DuckDBPyConnection) -> None:
+def other_findings(con: duckdb.DuckDBPyConnection, date_order: str,
+                   into: str = "findings") -> None:
+    """Insert the findings of every table but Interactions into ``into`` (a table shaped like
+    ``findings``), table by table in the contract's order."""
+    for table, checks in _checks_by_table().items():
+        if table != "interactions":
+            _insert(con, table, checks, date_order == "MDY", into)
+    con.execute("DROP TABLE IF EXISTS finding_hits")
+
+
+def compute_findings(con: duckdb.DuckDBPyConnection, date_order: str) -> None:
+    """Insert every finding into ``findings`` (the table must exist, see database.py)."""
+    interaction_findings(con, date_order)
+    other_findings(con, date_order)
+    formula_findings(con)
+
+
+def formula_findings(con: duckdb.DuckDBPyConnection) -> None:
     """FORMULA_NO_VALUE: one warning per formula cell saved without its value."""
     sources = " UNION ALL ".join(
         f"SELECT '{table}' AS tbl, row_id, source_file, source_sheet, source_row FROM raw_{table}"

@@ -12,6 +12,7 @@ import html
 import posixpath
 import re
 import zipfile
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,6 +165,17 @@ def _blank_as_null(values: pa.Array) -> pa.Array:
     return pc.if_else(blank, pa.scalar(None, pa.string()), values)
 
 
+def parse_sheet(reader: fastexcel.ExcelReader, name: str) -> pa.RecordBatch:
+    """Sheet ``name`` parsed eagerly by calamine (its GIL-free part: see read_raw_sheet)."""
+    return reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string", eager=True)
+
+
+def as_text_table(batch: pa.RecordBatch) -> pa.Table:
+    """A parsed sheet as text columns, blank and white-space-only cells as null."""
+    columns = [_blank_as_null(column.cast(pa.string())) for column in batch.columns]
+    return pa.table(columns, names=batch.schema.names)
+
+
 def read_raw_sheet(reader: fastexcel.ExcelReader, name: str, *,
                    exact_columns: bool = False) -> tuple[pa.Table, list[int] | None]:
     """Every cell of sheet ``name`` as text, row 0 = Excel row 1 (leading blank rows kept;
@@ -179,9 +191,7 @@ def read_raw_sheet(reader: fastexcel.ExcelReader, name: str, *,
                                   whitespace_as_null=True)
         absolute = [column.absolute_index for column in sheet.available_columns()]
         return pa.Table.from_batches([sheet.to_arrow()]), absolute
-    batch = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string", eager=True)
-    columns = [_blank_as_null(column.cast(pa.string())) for column in batch.columns]
-    return pa.table(columns, names=batch.schema.names), None
+    return as_text_table(parse_sheet(reader, name)), None
 
 
 def list_values(read: SheetRead | None) -> dict[str, list[str]]:
@@ -214,6 +224,17 @@ def read_workbook(path: Path) -> WorkbookRead:
     headers: dict[str, dict] = {}
     with ThreadPoolExecutor(max_workers=1) as pool:
         scan = pool.submit(formula_cells, path, [name for name in found.values() if name])
+        # Every sheet is parsed before any is turned into text: parsing releases the GIL,
+        # so whatever else the process is doing (importing, scanning for formulas) runs
+        # meanwhile instead of holding up the next parse.
+        parsed: dict[str, pa.RecordBatch | Exception] = {}
+        uses = Counter(found.values())
+        for name in uses:
+            if name is not None:
+                try:
+                    parsed[name] = parse_sheet(reader, name)
+                except Exception as exc:  # calamine raises several unrelated types
+                    parsed[name] = exc
         for spec, name in found.items():
             if name is None:
                 if spec.required:
@@ -224,12 +245,14 @@ def read_workbook(path: Path) -> WorkbookRead:
                         f"{', '.join(names)}" + (f"; closest: '{near}'" if near else "")
                         + f"). Rename that sheet to '{spec.name}' or add it."))
                 continue
-            try:
-                raw, absolute = read_raw_sheet(reader, name)
-            except Exception as exc:
-                result.problems.append(Problem("DAMAGED", f"sheet '{name}' cannot be read ({exc})."))
+            uses[name] -= 1  # the last use lets go of the parsed cells
+            batch = parsed[name] if uses[name] else parsed.pop(name)
+            if isinstance(batch, Exception):
+                result.problems.append(Problem("DAMAGED", f"sheet '{name}' cannot be read ({batch})."))
                 continue
-            shaped = shape_table(spec, raw, 1, name, absolute)
+            raw = as_text_table(batch)
+            del batch
+            shaped = shape_table(spec, raw, 1, name)
             if isinstance(shaped, Problem):
                 headers[spec.name] = {"sheet": name, "headers": find_header(spec, raw)[2]}
                 result.problems.append(shaped)
