@@ -213,13 +213,15 @@ def _people(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
         ORDER BY row_id""")
 
 
-def create_interactions(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
-    """Interactions, in one pass: Forms columns stand in for Interaction ID (``F-<Id>``) and
-    Logged By; the account is the row's own, else the contact's; the division the row's own
-    list value, else the account's; list values are mapped, unmappable channels and types
-    kept as written. The ``*_exact`` flags and ``division_entered`` feed validate.py."""
+def create_interactions(con: duckdb.DuckDBPyConnection, mdy: bool,
+                        into: str = "interactions") -> None:
+    """Interactions (as table ``into``), in one pass: Forms columns stand in for Interaction
+    ID (``F-<Id>``) and Logged By; the account is the row's own, else the contact's; the
+    division the row's own list value, else the account's; list values are mapped,
+    unmappable channels and types kept as written. The ``*_exact`` flags and
+    ``division_entered`` feed validate.py."""
     con.execute(f"""
-        CREATE TABLE interactions AS
+        CREATE TABLE {into} AS
         WITH base AS (
           SELECT r.row_id, r.source_file, r.source_sheet, r.source_row,
                  coalesce(parse_id(r.interaction_id), 'F-' || parse_id(r.forms_id)) AS iid,
