@@ -12,8 +12,10 @@ import errno
 import os
 import pathlib
 import shutil
+import threading
 from pathlib import Path
 
+import duckdb
 import pytest
 
 import hub_data.load
@@ -120,6 +122,33 @@ def test_a_full_disk_while_writing_the_snapshot_keeps_the_last_good_load(
     monkeypatch.setattr(hub_data.load.os, "replace", full)
     assert loader.get() is first
     assert "Free some disk space" in (loader.last_error or "")
+    cache = Path(os.environ["HUB_STATE_DIR"]) / "cache"
+    assert not list(cache.glob("*.tmp")), "no half-written snapshot is left behind"
+
+
+@pytest.mark.parametrize("step", ["create_hub_people", "create_interactions",
+                                  "create_side_tables", "other_findings"])
+def test_a_database_error_in_either_lane_of_the_build_keeps_the_last_good_load(
+        folder: Path, monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+    """The build runs in two lanes that wait for each other (the second needs the people
+    tables): a failure in any step of either lane fails the build, with a message, promptly,
+    and leaves no half-written snapshot."""
+    loader = HubLoader(folder)
+    first = loader.get()
+    _changed(folder / "b.xlsx")
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise duckdb.IOException("injected: the temporary file could not be written")
+
+    monkeypatch.setattr(hub_data.load, step, broken)
+    got = []
+    build = threading.Thread(target=lambda: got.append(loader.get()), daemon=True)
+    build.start()
+    build.join(timeout=120)
+    assert not build.is_alive(), "a lane waits forever for the other"
+    assert got == [first]
+    assert "could not build its database" in (loader.last_error or "")
+    assert "injected" in (loader.last_error or "")
     cache = Path(os.environ["HUB_STATE_DIR"]) / "cache"
     assert not list(cache.glob("*.tmp")), "no half-written snapshot is left behind"
 
