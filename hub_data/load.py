@@ -281,7 +281,8 @@ def _record_history(build: _Build, settings: Settings) -> list[tuple[str, str, s
     try:
         store.append_load_history(rows)
     except (HubDataError, ValueError) as exc:
-        problems.append((STORE_FILE, "UNREADABLE", f"the load history could not be recorded: {exc}"))
+        problems.append((STORE_FILE, "UNREADABLE",
+                         f"the load history could not be recorded: {exc}"))
     if store.recovered:  # a damaged store was moved aside and started afresh: say so
         problems.append((STORE_FILE, "DAMAGED", store.recovered))
     return problems

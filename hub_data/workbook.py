@@ -248,7 +248,8 @@ def read_workbook(path: Path) -> WorkbookRead:
             uses[name] -= 1  # the last use lets go of the parsed cells
             batch = parsed[name] if uses[name] else parsed.pop(name)
             if isinstance(batch, Exception):
-                result.problems.append(Problem("DAMAGED", f"sheet '{name}' cannot be read ({batch})."))
+                result.problems.append(Problem("DAMAGED",
+                                               f"sheet '{name}' cannot be read ({batch})."))
                 continue
             raw = as_text_table(batch)
             del batch

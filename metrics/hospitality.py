@@ -17,7 +17,7 @@ from hub_data.settings import Settings
 from metrics.calendar import Window, end_of
 from metrics.inputs import execute_named
 from metrics.medical import IS_SALE, mean_amount_yoy
-from metrics.result import MetricOutput, make_result, ratio_result
+from metrics.result import MetricOutput, RowsMean, ratio_result
 from metrics.targets import target_for
 
 REPEAT_COHORT_FIRST_DAYS = 364  # first sale on or after T − 364 …
@@ -110,16 +110,12 @@ def online_review_score(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
     """
     target, direction = target_for(settings, division, "online_review_score")
     values = {"division": division, "lo": window.lo, "hi": window.hi_until(as_of)}
-    mean, count = execute_named(cur, """
-        SELECT avg(rating), count(*) FROM reviews
-        WHERE division = $division AND rating IS NOT NULL AND date >= $lo AND date < $hi""",
-        values).fetchone()
     rows = execute_named(cur, """
         SELECT row_id, source_file, source_row, date, division, platform, rating,
                true AS in_numerator
         FROM reviews
         WHERE division = $division AND rating IS NOT NULL AND date >= $lo AND date < $hi
         ORDER BY date, row_id""", values).df()
-    result = make_result("online_review_score", value=mean, n=int(count), target=target,
-                         direction=direction)
+    result = RowsMean("rating")("online_review_score", rows, target=target,
+                                direction=direction)
     return MetricOutput(result, rows)

@@ -21,7 +21,8 @@ import duckdb
 
 from hub_data.settings import Settings
 from metrics.calendar import Window, end_of, quarter_of
-from metrics.result import Direction, MetricOutput, make_result, ratio_result
+from metrics.result import (Direction, MetricOutput, RowsMeanYoy, RowsMedian, RowsPer,
+                            make_result)
 from metrics.inputs import execute_named
 from metrics.targets import target_for
 
@@ -78,18 +79,11 @@ def mean_amount_yoy(cur: duckdb.DuckDBPyConnection, kpi_id: str, candidates_sql:
           FROM candidates c
           WHERE (c.amount IS NULL OR c.amount > 0) AND c.date IS NOT NULL
             AND ((c.date >= $lo AND c.date < $hi) OR (c.date >= $ylo AND c.date < $yhi)))"""
-    this_mean, this_n, last_mean = execute_named(cur, tagged + """
-        SELECT avg(amount) FILTER (WHERE period = 'current'),
-               count(*) FILTER (WHERE period = 'current'),
-               avg(amount) FILTER (WHERE period = 'year_ago')
-        FROM tagged""", values).fetchone()
     rows = execute_named(cur, tagged + """
         SELECT *, period = 'current' AND amount IS NOT NULL AS in_numerator,
                period = 'year_ago' AND amount IS NOT NULL AS in_denominator
         FROM tagged ORDER BY period, date, document_id""", values).df()
-    value = this_mean / last_mean - 1 if this_mean is not None and last_mean else None
-    result = make_result(kpi_id, value=value, numerator=this_mean, denominator=last_mean,
-                         n=int(this_n), target=target, direction=direction)
+    result = RowsMeanYoy("amount")(kpi_id, rows, target=target, direction=direction)
     return MetricOutput(result, rows)
 
 
@@ -159,14 +153,11 @@ def distributor_order_frequency(cur: duckdb.DuckDBPyConnection, *, window: Windo
     values = {"division": division, "distributor": DISTRIBUTOR, "lo": window.lo,
               "hi": window.hi_until(as_of)}
     sales = f"WITH sales AS ({DISTRIBUTOR_SALES} AND {IS_SALE})"
-    orders, distributors = execute_named(cur, sales + """
-        SELECT count(*), count(DISTINCT erp_customer_id) FROM sales
-        WHERE date >= $lo AND date < $hi""", values).fetchone()
     rows = execute_named(cur, sales + """
         SELECT *, true AS in_numerator FROM sales
         WHERE date >= $lo AND date < $hi ORDER BY date, document_id""", values).df()
-    result = ratio_result("distributor_order_frequency", orders, distributors, target=target,
-                          direction=direction)
+    result = RowsPer("erp_customer_id")("distributor_order_frequency", rows, target=target,
+                                        direction=direction)
     return MetricOutput(result, rows)
 
 
@@ -230,7 +221,6 @@ def quality_flag_resolution_hours(cur: duckdb.DuckDBPyConnection, *, window: Win
                epoch(coalesce(resolved_at, $t_end) - flagged_at) / 3600.0 AS hours,
                true AS in_numerator
         FROM measured ORDER BY flagged_at, row_id""", values).df()
-    value = float(rows["hours"].median()) if len(rows) else None
-    result = make_result("quality_flag_resolution_hours", value=value, n=len(rows),
-                         target=target, direction=direction)
+    result = RowsMedian("hours")("quality_flag_resolution_hours", rows, target=target,
+                                 direction=direction)
     return MetricOutput(result, rows)

@@ -34,7 +34,7 @@ import pandas as pd
 
 from hub_data.settings import Settings
 from metrics.calendar import Window
-from metrics.result import MetricOutput, make_result, ratio_result
+from metrics.result import MetricOutput, rows_count, rows_ratio
 from metrics.fragments import responses, window_params
 from metrics.inputs import query_frame
 from metrics.targets import target_for
@@ -73,9 +73,8 @@ def qualified_inquiries(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
     rows = query_frame(cur, f"{_TYPED_IN_WINDOW} ORDER BY i.date, i.row_id",
                   {**window_params(window, as_of, division), "types": ["Inquiry"]})
     rows = rows.drop(columns=["row_id", "day", "resolved"]).assign(in_numerator=True)
-    count = len(rows)
-    return MetricOutput(make_result("qualified_inquiries", value=count, n=count, target=target,
-                                    direction=direction), rows)
+    return MetricOutput(rows_count("qualified_inquiries", rows, target=target,
+                                   direction=direction), rows)
 
 
 def inquiry_response_12h(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
@@ -104,9 +103,8 @@ def inquiry_response_12h(cur: duckdb.DuckDBPyConnection, *, window: Window, as_o
         ORDER BY q.date, q.row_id""",
                   {**window_params(window, as_of, division), "types": ["Inquiry"],
                    "excluded_type": "Inquiry", "hours": RESPONSE_HOURS})
-    answered = int(rows["in_numerator"].sum())
-    return MetricOutput(ratio_result("inquiry_response_12h", answered, len(rows), target=target,
-                                     direction=direction), rows)
+    return MetricOutput(rows_ratio("inquiry_response_12h", rows, target=target,
+                                   direction=direction), rows)
 
 
 def _inquiry_journeys(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.date,
@@ -169,9 +167,8 @@ def inquiry_to_quote_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_
     rows = _inquiry_journeys(cur, window, as_of, division)
     rows = rows.drop(columns=["sale_id", "sale_date", "sale_amount", "sold"])
     rows = rows.rename(columns={"quoted": "in_numerator"})
-    quoted = int(rows["in_numerator"].sum())
-    return MetricOutput(ratio_result("inquiry_to_quote_rate", quoted, len(rows), target=target,
-                                     direction=direction), rows)
+    return MetricOutput(rows_ratio("inquiry_to_quote_rate", rows, target=target,
+                                   direction=direction), rows)
 
 
 def quote_to_purchase_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
@@ -204,9 +201,8 @@ def quote_to_purchase_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as
         LEFT JOIN sold s ON s.quote_id = q.quote_id
         WHERE q.division = $division AND q.date >= $start AND q.date <= $last
         ORDER BY q.date, q.row_id""", window_params(window, as_of, division))
-    converted = int(rows["in_numerator"].sum())
-    return MetricOutput(ratio_result("quote_to_purchase_rate", converted, len(rows),
-                                     target=target, direction=direction), rows)
+    return MetricOutput(rows_ratio("quote_to_purchase_rate", rows, target=target,
+                                   direction=direction), rows)
 
 
 def first_contact_resolution(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
@@ -226,9 +222,8 @@ def first_contact_resolution(cur: duckdb.DuckDBPyConnection, *, window: Window, 
                source_file, source_row
         FROM ({_TYPED_IN_WINDOW}) ORDER BY date, row_id""",
                   {**window_params(window, as_of, division), "types": SERVICE_TYPES})
-    resolved = int(rows["in_numerator"].sum())
-    return MetricOutput(ratio_result("first_contact_resolution", resolved, len(rows),
-                                     target=target, direction=direction), rows)
+    return MetricOutput(rows_ratio("first_contact_resolution", rows, target=target,
+                                   direction=direction), rows)
 
 
 def motors_funnel_rows(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,

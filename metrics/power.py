@@ -30,7 +30,7 @@ import pandas as pd
 
 from hub_data.settings import Settings
 from metrics.calendar import Window
-from metrics.result import MetricOutput, make_result, ratio_result
+from metrics.result import MetricOutput, RowsMean, RowsMedian, rows_ratio
 from metrics.fragments import responses, window_params
 from metrics.inputs import query_frame
 from metrics.targets import target_for
@@ -89,9 +89,9 @@ def lead_response_hours(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
              ON r.account_id = l.account_id AND r.response_at >= l.date
         ORDER BY l.date, l.row_id""",
                        {**window_params(window, as_of, division), "excluded_type": "Lead"})
-    value = float(rows["hours"].median()) if len(rows) else None
-    return MetricOutput(make_result("lead_response_hours", value=value, n=len(rows),
-                                    target=target, direction=direction), rows)
+    result = RowsMedian("hours")("lead_response_hours", rows, target=target,
+                                 direction=direction)
+    return MetricOutput(result, rows)
 
 
 def _lead_journeys(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.date,
@@ -157,9 +157,8 @@ def lead_to_site_visit_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, a
     rows = rows[["interaction_id", "date", "week", "account_id", "company_name", "contact_id",
                  "logged_by", "channel", "source_file", "source_row", "site_visit_id",
                  "site_visit_at", "site_visit"]].rename(columns={"site_visit": "in_numerator"})
-    visited = int(rows["in_numerator"].sum())
-    return MetricOutput(ratio_result("lead_to_site_visit_rate", visited, len(rows),
-                                     target=target, direction=direction), rows)
+    return MetricOutput(rows_ratio("lead_to_site_visit_rate", rows, target=target,
+                                   direction=direction), rows)
 
 
 def proposal_win_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
@@ -179,9 +178,8 @@ def proposal_win_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: 
         FROM ({_QUOTES})
         WHERE status IN ('Won', 'Lost') AND closed_on >= $start AND closed_on <= $last
         ORDER BY closed_on, row_id""", window_params(window, as_of, division))
-    won = int(rows["in_numerator"].sum())
-    return MetricOutput(ratio_result("proposal_win_rate", won, len(rows), target=target,
-                                     direction=direction), rows)
+    return MetricOutput(rows_ratio("proposal_win_rate", rows, target=target,
+                                   direction=direction), rows)
 
 
 def avg_sales_cycle_days(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
@@ -224,9 +222,9 @@ def avg_sales_cycle_days(cur: duckdb.DuckDBPyConnection, *, window: Window, as_o
              ON l.erp_customer_id = w.erp_customer_id AND l.lead_at >= w.lookback_from
         ORDER BY w.closed_on, w.row_id""",
                   {**window_params(window, as_of, division), "lookback": LEAD_LOOKBACK_DAYS})
-    value = float(rows["cycle_days"].mean()) if len(rows) else None
-    return MetricOutput(make_result("avg_sales_cycle_days", value=value, n=len(rows),
-                                    target=target, direction=direction), rows)
+    result = RowsMean("cycle_days")("avg_sales_cycle_days", rows, target=target,
+                                    direction=direction)
+    return MetricOutput(result, rows)
 
 
 def power_funnel_rows(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from typing import Callable, Literal
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from hub_data.contract import DIVISION_KPI_IDS
 from hub_data.settings import Settings
 from metrics import hospitality, medical, motors, pilot, power
-from metrics.calendar import TREND_WINDOWS, Window, trend_windows
-from metrics.result import Direction, KpiResult, MetricOutput
+from metrics.calendar import TREND_WINDOWS, Window, quarter_of, trend_windows
+from metrics.result import (Direction, KpiResult, MetricOutput, RowsMean, RowsMeanYoy,
+                            RowsMedian, RowsPer, RowsReducer, rows_count, rows_ratio)
 from metrics.targets import DEFAULTS, target_for
 
 Unit = Literal["ratio", "change", "count", "hours", "days", "score", "per_distributor"]
@@ -29,9 +31,28 @@ PILOT = "pilot"
 
 
 @dataclass(frozen=True)
+class ByRows:
+    """How a KPI's result follows from its rows alone: ``reduce`` gives the result of any
+    subset of them, and ``day`` names the column that puts a row in a window (its date, or
+    the Closed Date a quote is judged by). Every row's verdict must depend on T only, never
+    on the window: then the KPI over a span of windows, cut by ``day``, gives each window's
+    rows, and a trend costs one query instead of one per window. With ``year_ago`` the rows
+    also hold the same window last year, and each window gets both, tagged in ``period``
+    (``current`` / ``year_ago``). ``period_of`` maps a window to the period the metric
+    measures (a calendar quarter), when that is not the window itself."""
+
+    reduce: RowsReducer
+    day: str = "date"
+    year_ago: bool = False
+    period_of: Callable[[Window], Window] | None = None
+
+
+@dataclass(frozen=True)
 class MetricSpec:
     """One declared metric: ``divisions`` is the divisions it belongs to (the pilot metrics:
-    every division, ``("*",)``); ``grain`` is the window it is measured over."""
+    every division, ``("*",)``); ``grain`` is the window it is measured over; ``by_rows`` is
+    set when its result follows from its rows alone (see :class:`ByRows`); ``uses_window``
+    is false for a metric fixed by T alone (its trend is one value, computed once)."""
 
     id: str
     label: str
@@ -40,6 +61,8 @@ class MetricSpec:
     grain: Grain
     description: str
     compute: Compute
+    by_rows: ByRows | None = None
+    uses_window: bool = True
 
     @property
     def target(self) -> float | None:
@@ -59,6 +82,11 @@ class MetricSpec:
         """Compute this metric for ``division`` over ``window`` as of T."""
         return self.compute(cur, window=window, as_of=as_of, division=division,
                             settings=settings)
+
+
+def _quarter(window: Window) -> Window:
+    """The calendar quarter a quarterly metric measures for ``window``: the one of its end."""
+    return quarter_of(window.end)
 
 
 _ALL = ("*",)
@@ -81,51 +109,59 @@ METRICS: tuple[MetricSpec, ...] = (
                pilot.stakeholder_confidence),
     # Motors
     MetricSpec("qualified_inquiries", "Qualified inquiries", _MOTORS, "count", "window",
-               "Inquiry interactions logged in the window.", motors.qualified_inquiries),
+               "Inquiry interactions logged in the window.", motors.qualified_inquiries,
+               ByRows(rows_count)),
     MetricSpec("inquiry_response_12h", "Inquiries answered within 12 h", _MOTORS, "ratio",
                "window", "Inquiries followed by another interaction with the account within "
-               "12 hours.", motors.inquiry_response_12h),
+               "12 hours.", motors.inquiry_response_12h, ByRows(rows_ratio)),
     MetricSpec("inquiry_to_quote_rate", "Inquiry → quote", _MOTORS, "ratio", "window",
                "Inquiries whose account got a quote within 30 days.",
-               motors.inquiry_to_quote_rate),
+               motors.inquiry_to_quote_rate, ByRows(rows_ratio)),
     MetricSpec("quote_to_purchase_rate", "Quote → purchase", _MOTORS, "ratio", "window",
                "ERP quotes dated in the window that were won or invoiced.",
-               motors.quote_to_purchase_rate),
+               motors.quote_to_purchase_rate, ByRows(rows_ratio)),
     MetricSpec("first_contact_resolution", "First-contact resolution", _MOTORS, "ratio",
                "window", "Service requests and complaints resolved in the same contact.",
-               motors.first_contact_resolution),
+               motors.first_contact_resolution, ByRows(rows_ratio)),
     # Power
     MetricSpec("lead_response_hours", "Lead response time", _POWER, "hours", "window",
                "Median hours from a lead to the first other interaction with the account.",
-               power.lead_response_hours),
+               power.lead_response_hours, ByRows(RowsMedian("hours"))),
     MetricSpec("lead_to_site_visit_rate", "Lead → site visit", _POWER, "ratio", "window",
-               "Leads with a site visit within 60 days.", power.lead_to_site_visit_rate),
+               "Leads with a site visit within 60 days.", power.lead_to_site_visit_rate,
+               ByRows(rows_ratio)),
     MetricSpec("proposal_win_rate", "Proposal win rate", _POWER, "ratio", "window",
-               "Proposals closed in the window that were won.", power.proposal_win_rate),
+               "Proposals closed in the window that were won.", power.proposal_win_rate,
+               ByRows(rows_ratio, "closed_on")),
     MetricSpec("avg_sales_cycle_days", "Average sales cycle", _POWER, "days", "window",
-               "Mean days from the first lead to a won proposal.", power.avg_sales_cycle_days),
+               "Mean days from the first lead to a won proposal.", power.avg_sales_cycle_days,
+               ByRows(RowsMean("cycle_days"), "closed_on")),
     # Medical
     MetricSpec("new_distributors", "New distributors this quarter", _MEDICAL, "count",
                "quarter", "Distributors signed (or first invoiced) in the calendar quarter.",
-               medical.new_distributors),
+               medical.new_distributors, ByRows(rows_count, "acquired_at", period_of=_quarter)),
     MetricSpec("distributor_order_frequency", "Orders per distributor", _MEDICAL,
                "per_distributor", "window", "ERP sales to distributors per ordering "
-               "distributor.", medical.distributor_order_frequency),
+               "distributor.", medical.distributor_order_frequency,
+               ByRows(RowsPer("erp_customer_id"))),
     MetricSpec("avg_order_volume_yoy", "Average order vs last year", _MEDICAL, "change",
                "window", "Mean distributor order amount against the same window last year.",
-               medical.avg_order_volume_yoy),
+               medical.avg_order_volume_yoy, ByRows(RowsMeanYoy("amount"), year_ago=True)),
     MetricSpec("quality_flag_resolution_hours", "Quality flag resolution", _MEDICAL, "hours",
                "window", "Median hours from a quality flag to its resolution.",
-               medical.quality_flag_resolution_hours),
+               medical.quality_flag_resolution_hours,
+               ByRows(RowsMedian("hours"), "flagged_at")),
     # GRAS Restaurant and Cube 65 Clinic
     MetricSpec("avg_spend_per_customer_yoy", "Spend per visit vs last year", _HOSPITALITY,
                "change", "window", "Mean amount per visit (ERP sale) against the same window "
-               "last year.", hospitality.avg_spend_per_customer_yoy),
+               "last year.", hospitality.avg_spend_per_customer_yoy,
+               ByRows(RowsMeanYoy("amount"), year_ago=True)),
     MetricSpec("repeat_customer_rate", "Repeat customers", _HOSPITALITY, "ratio", "window",
                "First-time customers of 6–12 months ago who came back within 183 days.",
-               hospitality.repeat_customer_rate),
+               hospitality.repeat_customer_rate, uses_window=False),
     MetricSpec("online_review_score", "Online review score", _HOSPITALITY, "score", "window",
-               "Mean rating of online reviews in the window.", hospitality.online_review_score),
+               "Mean rating of online reviews in the window.", hospitality.online_review_score,
+               ByRows(RowsMean("rating"))),
 )
 BY_ID: dict[str, MetricSpec] = {spec.id: spec for spec in METRICS}
 PILOT_METRICS: tuple[MetricSpec, ...] = tuple(s for s in METRICS if s.divisions == _ALL)
@@ -145,17 +181,53 @@ def trend(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     (metrics.md, "previous window / trend"): window_start, window_end and the result's
     value, numerator, denominator, n and status per window. The last two rows are the
     previous window and the current one; ``current`` is the current window's result when
-    the caller has computed it already (it is not computed again)."""
-    rows = []
+    the caller has computed it already (it is not computed again).
+
+    A metric with ``by_rows`` runs once over all the windows and each window's result comes
+    from its rows (the same numbers as one run per window, at a twelfth of the queries)."""
     windows = trend_windows(as_of, count)
-    for window in windows:
-        if current is not None and window == windows[-1]:
-            result = current
+    if not spec.uses_window:
+        results = [current or spec.run(cur, window=windows[-1], as_of=as_of, division=division,
+                                       settings=settings).result] * len(windows)
+    elif spec.by_rows is not None and len(windows) > 1:
+        results = _results_by_rows(spec, cur, windows=windows, as_of=as_of, division=division,
+                                   settings=settings)
+        results[-1] = current or results[-1]
+    else:
+        results = [current if current is not None and window == windows[-1]
+                   else spec.run(cur, window=window, as_of=as_of, division=division,
+                                 settings=settings).result
+                   for window in windows]
+    return pd.DataFrame([{"window_start": window.start, "window_end": window.end,
+                          "value": result.value, "numerator": result.numerator,
+                          "denominator": result.denominator, "n": result.n,
+                          "status": result.status}
+                         for window, result in zip(windows, results)])
+
+
+def _results_by_rows(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *,
+                     windows: list[Window], as_of: dt.date, division: str,
+                     settings: Settings | None) -> list[KpiResult]:
+    """Each window's result from the rows of one run over the span of ``windows``."""
+    assert spec.by_rows is not None
+    span = Window(windows[0].start, windows[-1].end)
+    rows = spec.run(cur, window=span, as_of=as_of, division=division, settings=settings).rows
+    target, direction = target_for(settings, division, spec.id)
+    day = pd.to_datetime(rows[spec.by_rows.day]).to_numpy(dtype="datetime64[us]")
+    period_of = spec.by_rows.period_of or (lambda window: window)
+
+    def within(window: Window) -> np.ndarray:  # a null day is in no window (NaT compares false)
+        return ((day >= np.datetime64(window.lo, "us"))
+                & (day < np.datetime64(window.hi_until(as_of), "us")))
+
+    results = []
+    for window in map(period_of, windows):
+        inside = within(window)
+        if spec.by_rows.year_ago:
+            last = within(window.year_ago())
+            part = rows[inside | last].assign(
+                period=np.where(inside[inside | last], "current", "year_ago"))
         else:
-            result = spec.run(cur, window=window, as_of=as_of, division=division,
-                              settings=settings).result
-        rows.append({"window_start": window.start, "window_end": window.end,
-                     "value": result.value, "numerator": result.numerator,
-                     "denominator": result.denominator, "n": result.n,
-                     "status": result.status})
-    return pd.DataFrame(rows)
+            part = rows[inside]
+        results.append(spec.by_rows.reduce(spec.id, part, target=target, direction=direction))
+    return results

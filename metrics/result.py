@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 import pandas as pd
 
@@ -104,3 +104,84 @@ class MetricOutput:
 
     result: KpiResult
     rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"in_numerator": []}))
+
+
+# ------------------------------------------------------------ results from a KPI's rows
+# A KPI whose result follows from its rows alone (each row's verdict does not depend on the
+# window, only on T) declares one of these: the trend then runs the KPI once over all its
+# windows and takes each window's result from that window's rows (metrics.registry.trend).
+def rows_ratio(kpi_id: str, rows: pd.DataFrame, *, target: float | None,
+               direction: Direction) -> KpiResult:
+    """A rate over the rows: numerator = rows ``in_numerator``, denominator = n = rows."""
+    return ratio_result(kpi_id, int(rows["in_numerator"].sum()), len(rows), target=target,
+                        direction=direction)
+
+
+def rows_count(kpi_id: str, rows: pd.DataFrame, *, target: float | None,
+               direction: Direction) -> KpiResult:
+    """A count: value = n = the number of rows."""
+    return make_result(kpi_id, value=len(rows), n=len(rows), target=target,
+                       direction=direction)
+
+
+RowsReducer = Callable[..., KpiResult]  # (kpi_id, rows, *, target, direction) -> KpiResult
+# The reducers that take a column are small frozen classes, not closures: the specs that
+# hold them travel inside the pages' cached results, which Streamlit pickles.
+
+
+@dataclass(frozen=True)
+class RowsMedian:
+    """A median of ``column`` over the rows (an even count takes the mean of the two middle
+    values); n = rows; no rows: value null."""
+
+    column: str
+
+    def __call__(self, kpi_id: str, rows: pd.DataFrame, *, target: float | None,
+                 direction: Direction) -> KpiResult:
+        value = float(rows[self.column].median()) if len(rows) else None
+        return make_result(kpi_id, value=value, n=len(rows), target=target, direction=direction)
+
+
+@dataclass(frozen=True)
+class RowsMean:
+    """A mean of ``column`` over the rows; n = rows; no rows: value null."""
+
+    column: str
+
+    def __call__(self, kpi_id: str, rows: pd.DataFrame, *, target: float | None,
+                 direction: Direction) -> KpiResult:
+        value = float(rows[self.column].mean()) if len(rows) else None
+        return make_result(kpi_id, value=value, n=len(rows), target=target, direction=direction)
+
+
+@dataclass(frozen=True)
+class RowsPer:
+    """Rows per distinct value of ``column``: numerator = rows, denominator = n = the
+    distinct non-null values (none: value null)."""
+
+    column: str
+
+    def __call__(self, kpi_id: str, rows: pd.DataFrame, *, target: float | None,
+                 direction: Direction) -> KpiResult:
+        return ratio_result(kpi_id, len(rows), int(rows[self.column].nunique()), target=target,
+                            direction=direction)
+
+
+@dataclass(frozen=True)
+class RowsMeanYoy:
+    """This window's mean of ``column`` ÷ last year's − 1, from rows whose ``period`` is
+    ``current`` or ``year_ago``: numerator = this window's mean, denominator = last year's,
+    n = this window's rows (a null counts in n, not in a mean); value null when either mean
+    is missing or last year's is 0."""
+
+    column: str
+
+    def __call__(self, kpi_id: str, rows: pd.DataFrame, *, target: float | None,
+                 direction: Direction) -> KpiResult:
+        this = rows.loc[rows["period"] == "current", self.column]
+        last = rows.loc[rows["period"] == "year_ago", self.column]
+        this_mean = float(this.mean()) if this.notna().any() else None
+        last_mean = float(last.mean()) if last.notna().any() else None
+        value = this_mean / last_mean - 1 if this_mean is not None and last_mean else None
+        return make_result(kpi_id, value=value, numerator=this_mean, denominator=last_mean,
+                           n=len(this), target=target, direction=direction)

@@ -6,6 +6,7 @@ import datetime as dt
 import inspect
 import re
 
+import pandas as pd
 import pytest
 
 from hub_data.contract import DIVISION_KPI_IDS, KPI_IDS
@@ -119,3 +120,64 @@ def test_trend_takes_the_current_window_it_is_given_and_computes_the_others(make
     assert computed["value"].iloc[-1] == 1 and given.value == 2
     assert frame.iloc[-1]["value"] == given.value and frame.iloc[-1]["window_end"] == as_of
     assert frame.drop(index=11).equals(computed.drop(index=11))
+
+
+@pytest.fixture(scope="module")
+def demo_workspace(tmp_path_factory):
+    """The shipped demo, loaded once for this module (its own state folder)."""
+    from hub_data import build_database
+    from tests.conftest import DEMO
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HUB_STATE_DIR", str(tmp_path_factory.mktemp("demo-state")))
+        hub = build_database(DEMO)
+    return hub
+
+
+SHORTCUTS = [spec for spec in METRICS if spec.by_rows is not None or not spec.uses_window]
+
+
+@pytest.mark.parametrize("spec", SHORTCUTS, ids=lambda s: s.id)
+def test_a_trend_by_rows_gives_the_numbers_of_one_run_per_window(spec, demo_workspace):
+    """One run over all twelve windows, cut by day (or, for a metric fixed by T, one run),
+    equals twelve runs (every field, exact), at the demo's T and at two earlier ones; and
+    the demo has rows in these windows, so a wrong cut would show."""
+    import dataclasses
+
+    from metrics.inputs import workspace
+    from metrics.registry import trend
+
+    hub = demo_workspace
+    per_window = dataclasses.replace(spec, by_rows=None, uses_window=True)
+    measured = 0
+    for as_of in (hub.settings.as_of, hub.settings.as_of - dt.timedelta(days=45),
+                  hub.settings.as_of - dt.timedelta(days=130)):
+        for division in spec.divisions:
+            cur = workspace(hub.con)
+            fast = trend(spec, cur, as_of=as_of, division=division, settings=hub.settings)
+            slow = trend(per_window, cur, as_of=as_of, division=division,
+                         settings=hub.settings)
+            pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+            measured += int(slow["n"].fillna(0).sum())
+    assert measured > 0, f"{spec.id}: the demo has nothing to compare"
+
+
+def test_a_trend_by_rows_runs_its_metric_once(make_hub):
+    import dataclasses
+
+    from metrics.registry import trend
+
+    hub = _inquiries(make_hub, [0, 28, 29, 300])
+    spec = BY_ID["qualified_inquiries"]
+    runs = []
+
+    def counted(*args, **kwargs):
+        runs.append(kwargs["window"])
+        return spec.compute(*args, **kwargs)
+
+    for kind, expected in ((spec, 1), (dataclasses.replace(spec, by_rows=None), 12)):
+        runs.clear()
+        frame = trend(dataclasses.replace(kind, compute=counted), hub.workspace(), as_of=T_TREND,
+                      division="Motors", settings=hub.settings)
+        assert len(runs) == expected
+        assert list(frame["value"]) == [0, 1] + [0] * 8 + [2, 1]  # T − 300: 11th window back
