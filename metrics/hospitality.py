@@ -17,12 +17,13 @@ from hub_data.settings import Settings
 from metrics.calendar import Window, end_of
 from metrics.inputs import execute_named
 from metrics.medical import IS_SALE, mean_amount_yoy
-from metrics.result import MetricOutput, RowsMean, ratio_result
+from metrics.result import MetricOutput, RowsAverage, ratio_result
 from metrics.targets import target_for
 
 REPEAT_COHORT_FIRST_DAYS = 364  # first sale on or after T − 364 …
 REPEAT_COHORT_LAST_DAYS = 183   # … and on or before T − 183
 REPEAT_WITHIN_DAYS = 183        # another sale within 183 days after the first
+MEAN_RATING = RowsAverage("rating")  # online_review_score from its rows (also its trend)
 
 DIVISION_SALES = """
     SELECT s.document_id, s.date, s.erp_customer_id, c.customer_name, s.division,
@@ -116,6 +117,5 @@ def online_review_score(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
         FROM reviews
         WHERE division = $division AND rating IS NOT NULL AND date >= $lo AND date < $hi
         ORDER BY date, row_id""", values).df()
-    result = RowsMean("rating")("online_review_score", rows, target=target,
-                                direction=direction)
-    return MetricOutput(result, rows)
+    return MetricOutput(MEAN_RATING("online_review_score", rows, target=target,
+                                    direction=direction), rows)

@@ -21,7 +21,7 @@ import duckdb
 
 from hub_data.settings import Settings
 from metrics.calendar import Window, end_of, quarter_of
-from metrics.result import (Direction, MetricOutput, RowsMeanYoy, RowsMedian, RowsPer,
+from metrics.result import (Direction, MetricOutput, RowsAverage, RowsMeanYoy, RowsPer,
                             make_result)
 from metrics.inputs import execute_named
 from metrics.targets import target_for
@@ -30,6 +30,10 @@ DISTRIBUTOR = "Distributor"
 DISTRIBUTOR_SIGNED = "Distributor Signed"
 QUALITY_FLAG = "Quality Flag"
 QUALITY_RESOLVED = "Quality Resolved"
+# How three KPIs follow from their rows (the registry's trends use the same).
+MEDIAN_HOURS = RowsAverage("hours", "median")
+ORDERS_PER_DISTRIBUTOR = RowsPer("erp_customer_id")
+MEAN_AMOUNT_YOY = RowsMeanYoy("amount")
 
 # Not a credit note (see the module docstring); ``s`` is the erp_sales alias everywhere.
 IS_SALE = "(s.amount IS NULL OR s.amount > 0)"
@@ -83,8 +87,7 @@ def mean_amount_yoy(cur: duckdb.DuckDBPyConnection, kpi_id: str, candidates_sql:
         SELECT *, period = 'current' AND amount IS NOT NULL AS in_numerator,
                period = 'year_ago' AND amount IS NOT NULL AS in_denominator
         FROM tagged ORDER BY period, date, document_id""", values).df()
-    result = RowsMeanYoy("amount")(kpi_id, rows, target=target, direction=direction)
-    return MetricOutput(result, rows)
+    return MetricOutput(MEAN_AMOUNT_YOY(kpi_id, rows, target=target, direction=direction), rows)
 
 
 def new_distributors(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
@@ -156,9 +159,8 @@ def distributor_order_frequency(cur: duckdb.DuckDBPyConnection, *, window: Windo
     rows = execute_named(cur, sales + """
         SELECT *, true AS in_numerator FROM sales
         WHERE date >= $lo AND date < $hi ORDER BY date, document_id""", values).df()
-    result = RowsPer("erp_customer_id")("distributor_order_frequency", rows, target=target,
-                                        direction=direction)
-    return MetricOutput(result, rows)
+    return MetricOutput(ORDERS_PER_DISTRIBUTOR("distributor_order_frequency", rows,
+                                               target=target, direction=direction), rows)
 
 
 def avg_order_volume_yoy(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
@@ -221,6 +223,5 @@ def quality_flag_resolution_hours(cur: duckdb.DuckDBPyConnection, *, window: Win
                epoch(coalesce(resolved_at, $t_end) - flagged_at) / 3600.0 AS hours,
                true AS in_numerator
         FROM measured ORDER BY flagged_at, row_id""", values).df()
-    result = RowsMedian("hours")("quality_flag_resolution_hours", rows, target=target,
-                                 direction=direction)
-    return MetricOutput(result, rows)
+    return MetricOutput(MEDIAN_HOURS("quality_flag_resolution_hours", rows, target=target,
+                                     direction=direction), rows)

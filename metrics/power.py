@@ -30,7 +30,7 @@ import pandas as pd
 
 from hub_data.settings import Settings
 from metrics.calendar import Window
-from metrics.result import MetricOutput, RowsMean, RowsMedian, rows_ratio
+from metrics.result import MetricOutput, RowsAverage, rows_ratio
 from metrics.fragments import responses, window_params
 from metrics.inputs import query_frame
 from metrics.targets import target_for
@@ -39,6 +39,10 @@ DIVISION = "Power"
 SITE_VISIT_DAYS = 60
 PROPOSAL_DAYS = 120
 LEAD_LOOKBACK_DAYS = 365
+# How lead_response_hours and avg_sales_cycle_days follow from their rows (the registry's
+# trends use the same).
+MEDIAN_HOURS = RowsAverage("hours", "median")
+MEAN_CYCLE = RowsAverage("cycle_days")
 
 
 
@@ -89,9 +93,8 @@ def lead_response_hours(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
              ON r.account_id = l.account_id AND r.response_at >= l.date
         ORDER BY l.date, l.row_id""",
                        {**window_params(window, as_of, division), "excluded_type": "Lead"})
-    result = RowsMedian("hours")("lead_response_hours", rows, target=target,
-                                 direction=direction)
-    return MetricOutput(result, rows)
+    return MetricOutput(MEDIAN_HOURS("lead_response_hours", rows, target=target,
+                                     direction=direction), rows)
 
 
 def _lead_journeys(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.date,
@@ -222,9 +225,8 @@ def avg_sales_cycle_days(cur: duckdb.DuckDBPyConnection, *, window: Window, as_o
              ON l.erp_customer_id = w.erp_customer_id AND l.lead_at >= w.lookback_from
         ORDER BY w.closed_on, w.row_id""",
                   {**window_params(window, as_of, division), "lookback": LEAD_LOOKBACK_DAYS})
-    result = RowsMean("cycle_days")("avg_sales_cycle_days", rows, target=target,
-                                    direction=direction)
-    return MetricOutput(result, rows)
+    return MetricOutput(MEAN_CYCLE("avg_sales_cycle_days", rows, target=target,
+                                   direction=direction), rows)
 
 
 def power_funnel_rows(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,

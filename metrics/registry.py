@@ -20,8 +20,8 @@ from hub_data.contract import DIVISION_KPI_IDS
 from hub_data.settings import Settings
 from metrics import hospitality, medical, motors, pilot, power
 from metrics.calendar import TREND_WINDOWS, Window, quarter_of, trend_windows
-from metrics.result import (Direction, KpiResult, MetricOutput, RowsMean, RowsMeanYoy,
-                            RowsMedian, RowsPer, RowsReducer, rows_count, rows_ratio)
+from metrics.result import (Direction, KpiResult, MetricOutput, RowsReducer, rows_count,
+                            rows_ratio)
 from metrics.targets import DEFAULTS, target_for
 
 Unit = Literal["ratio", "change", "count", "hours", "days", "score", "per_distributor"]
@@ -126,7 +126,7 @@ METRICS: tuple[MetricSpec, ...] = (
     # Power
     MetricSpec("lead_response_hours", "Lead response time", _POWER, "hours", "window",
                "Median hours from a lead to the first other interaction with the account.",
-               power.lead_response_hours, ByRows(RowsMedian("hours"))),
+               power.lead_response_hours, ByRows(power.MEDIAN_HOURS)),
     MetricSpec("lead_to_site_visit_rate", "Lead → site visit", _POWER, "ratio", "window",
                "Leads with a site visit within 60 days.", power.lead_to_site_visit_rate,
                ByRows(rows_ratio)),
@@ -135,7 +135,7 @@ METRICS: tuple[MetricSpec, ...] = (
                ByRows(rows_ratio, "closed_on")),
     MetricSpec("avg_sales_cycle_days", "Average sales cycle", _POWER, "days", "window",
                "Mean days from the first lead to a won proposal.", power.avg_sales_cycle_days,
-               ByRows(RowsMean("cycle_days"), "closed_on")),
+               ByRows(power.MEAN_CYCLE, "closed_on")),
     # Medical
     MetricSpec("new_distributors", "New distributors this quarter", _MEDICAL, "count",
                "quarter", "Distributors signed (or first invoiced) in the calendar quarter.",
@@ -143,25 +143,25 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("distributor_order_frequency", "Orders per distributor", _MEDICAL,
                "per_distributor", "window", "ERP sales to distributors per ordering "
                "distributor.", medical.distributor_order_frequency,
-               ByRows(RowsPer("erp_customer_id"))),
+               ByRows(medical.ORDERS_PER_DISTRIBUTOR)),
     MetricSpec("avg_order_volume_yoy", "Average order vs last year", _MEDICAL, "change",
                "window", "Mean distributor order amount against the same window last year.",
-               medical.avg_order_volume_yoy, ByRows(RowsMeanYoy("amount"), year_ago=True)),
+               medical.avg_order_volume_yoy, ByRows(medical.MEAN_AMOUNT_YOY, year_ago=True)),
     MetricSpec("quality_flag_resolution_hours", "Quality flag resolution", _MEDICAL, "hours",
                "window", "Median hours from a quality flag to its resolution.",
                medical.quality_flag_resolution_hours,
-               ByRows(RowsMedian("hours"), "flagged_at")),
+               ByRows(medical.MEDIAN_HOURS, "flagged_at")),
     # GRAS Restaurant and Cube 65 Clinic
     MetricSpec("avg_spend_per_customer_yoy", "Spend per visit vs last year", _HOSPITALITY,
                "change", "window", "Mean amount per visit (ERP sale) against the same window "
                "last year.", hospitality.avg_spend_per_customer_yoy,
-               ByRows(RowsMeanYoy("amount"), year_ago=True)),
+               ByRows(medical.MEAN_AMOUNT_YOY, year_ago=True)),
     MetricSpec("repeat_customer_rate", "Repeat customers", _HOSPITALITY, "ratio", "window",
                "First-time customers of 6–12 months ago who came back within 183 days.",
                hospitality.repeat_customer_rate, uses_window=False),
     MetricSpec("online_review_score", "Online review score", _HOSPITALITY, "score", "window",
                "Mean rating of online reviews in the window.", hospitality.online_review_score,
-               ByRows(RowsMean("rating"))),
+               ByRows(hospitality.MEAN_RATING)),
 )
 BY_ID: dict[str, MetricSpec] = {spec.id: spec for spec in METRICS}
 PILOT_METRICS: tuple[MetricSpec, ...] = tuple(s for s in METRICS if s.divisions == _ALL)

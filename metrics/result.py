@@ -130,27 +130,16 @@ RowsReducer = Callable[..., KpiResult]  # (kpi_id, rows, *, target, direction) -
 
 
 @dataclass(frozen=True)
-class RowsMedian:
-    """A median of ``column`` over the rows (an even count takes the mean of the two middle
-    values); n = rows; no rows: value null."""
+class RowsAverage:
+    """The mean (or, with ``how="median"``, the median: of an even count, the mean of the two
+    middle values) of ``column`` over the rows; n = rows; no rows: value null."""
 
     column: str
+    how: Literal["mean", "median"] = "mean"
 
     def __call__(self, kpi_id: str, rows: pd.DataFrame, *, target: float | None,
                  direction: Direction) -> KpiResult:
-        value = float(rows[self.column].median()) if len(rows) else None
-        return make_result(kpi_id, value=value, n=len(rows), target=target, direction=direction)
-
-
-@dataclass(frozen=True)
-class RowsMean:
-    """A mean of ``column`` over the rows; n = rows; no rows: value null."""
-
-    column: str
-
-    def __call__(self, kpi_id: str, rows: pd.DataFrame, *, target: float | None,
-                 direction: Direction) -> KpiResult:
-        value = float(rows[self.column].mean()) if len(rows) else None
+        value = float(getattr(rows[self.column], self.how)()) if len(rows) else None
         return make_result(kpi_id, value=value, n=len(rows), target=target, direction=direction)
 
 
