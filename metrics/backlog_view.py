@@ -123,14 +123,20 @@ def division_threads(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     """:func:`metrics.backlog.threads` of ``division`` (the division of each thread's latest
     row; None: every thread), in its order, with the contact's ``email`` and ``mobile``."""
     frame = threads(cur, as_of=as_of)
-    if division is not None:
-        frame = frame[frame["division"] == division]
     contacts = cur.execute("""
         SELECT contact_id, email, mobile FROM contacts
         QUALIFY row_number() OVER (PARTITION BY contact_id ORDER BY row_id) = 1""").df()
     found = contacts.set_index("contact_id")
     frame = frame.assign(email=frame["contact_id"].map(found["email"]),
                          mobile=frame["contact_id"].map(found["mobile"]))
+    return in_division(frame, division)
+
+
+def in_division(frame: pd.DataFrame, division: str | None) -> pd.DataFrame:
+    """The threads of ``division`` (None: all of them) of a :func:`division_threads` frame
+    of every division, in its order: a division filter on a page needs no new query."""
+    if division is not None:
+        frame = frame[frame["division"] == division]
     return frame.reset_index(drop=True)
 
 
@@ -288,10 +294,15 @@ def follow_through_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
 
 def backlog_view(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, division: str | None,
                  owner: str | None = None, owner_role: str = "action",
-                 settings: Settings | None = None) -> BacklogView:
+                 settings: Settings | None = None,
+                 all_threads: pd.DataFrame | None = None) -> BacklogView:
     """Everything the backlog page shows for T, ``division`` (None: every thread) and
-    ``owner`` (None: everyone; ``owner_role`` as in :func:`filter_owner`)."""
-    every = division_threads(cur, as_of=as_of, division=division)
+    ``owner`` (None: everyone; ``owner_role`` as in :func:`filter_owner`).
+    ``all_threads`` is :func:`division_threads` of every division when the caller has it."""
+    if all_threads is None:
+        every = division_threads(cur, as_of=as_of, division=division)
+    else:
+        every = in_division(all_threads, division)
     frame = filter_owner(every, owner, owner_role)
     window = window_ending(as_of)
     by = "account_owner" if owner_role == "account" else "owner"

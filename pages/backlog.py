@@ -8,6 +8,7 @@ import datetime as dt
 import html
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
 from metrics import backlog_view as bv
@@ -24,11 +25,20 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE = st.column_config.DateColumn(format="D MMM YYYY")
 
 
+@st.cache_data(max_entries=8, show_spinner="Reading the backlog…")
+def every_thread(_cur: duckdb.DuckDBPyConnection, version: str,
+                 as_of: dt.date) -> pd.DataFrame:
+    """Every division's threads, once per (data version, T): the division and owner filters
+    only narrow this table."""
+    return bv.division_threads(_cur, as_of=as_of, division=None)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def names(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, division: str | None,
           owner_role: str) -> list[str]:
     """The owners the filter offers in this division."""
-    return bv.owner_names(bv.division_threads(_cur, as_of=as_of, division=division), owner_role)
+    return bv.owner_names(bv.in_division(every_thread(_cur, version, as_of), division),
+                          owner_role)
 
 
 @st.cache_data(max_entries=32, show_spinner="Reading the backlog…")
@@ -36,7 +46,8 @@ def load(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, division
          owner: str | None, owner_role: str) -> bv.BacklogView:
     """The page's numbers, once per (data version, T, division, owner)."""
     return bv.backlog_view(_cur, as_of=as_of, division=division, owner=owner,
-                           owner_role=owner_role, settings=ctx.settings)
+                           owner_role=owner_role, settings=ctx.settings,
+                           all_threads=every_thread(_cur, version, as_of))
 
 
 def short(when: dt.date) -> str:

@@ -239,6 +239,23 @@ def test_backlog_view_bundles_it_all(cur) -> None:
     assert list(everything.people["owner"]) == [MUSA, ADA]
 
 
+@pytest.mark.parametrize("division, owner, role", [
+    ("Motors", ADA, "either"), ("Power", None, "action"), (None, MUSA, "account"),
+    ("Nowhere", None, "action")])
+def test_backlog_view_from_every_division_s_threads_is_the_same(cur, every, division, owner,
+                                                                role) -> None:
+    """A page that keeps every division's threads (once per T) and narrows them gets the
+    view a query per division would give."""
+    given = bv.backlog_view(cur, as_of=T, division=division, owner=owner, owner_role=role,
+                            all_threads=every)
+    own = bv.backlog_view(cur, as_of=T, division=division, owner=owner, owner_role=role)
+    pd.testing.assert_frame_equal(given.threads, own.threads)
+    assert (given.counts, given.owners) == (own.counts, own.owners)
+    pd.testing.assert_frame_equal(given.people, own.people)
+    assert bv.in_division(every, division).equals(
+        bv.division_threads(cur, as_of=T, division=division))
+
+
 def test_thread_table_masks_contacts_for_viewers(every) -> None:
     shown = bv.thread_table(every, masked=False)
     assert list(shown.columns) == list(bv.THREAD_COLUMNS.values())
