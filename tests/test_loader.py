@@ -242,3 +242,23 @@ def test_parallel_reads_stage_rows_in_file_name_order(tmp_path: Path,
     cur = build_database(tmp_path).cursor()
     assert cur.execute("SELECT row_id, source_file FROM interactions ORDER BY row_id").fetchall() == [
         (1, "a.xlsx"), (2, "b.xlsx")]
+
+
+def test_interactions_typed_in_memory_or_in_the_file_give_the_same_tables(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small hubs type Interactions in memory and write it while its findings run; large ones
+    build it straight in the file. Both give the same rows and findings, in the same order
+    (the demo: messy entries of every kind)."""
+    import hub_data.load
+    from tests.conftest import DEMO
+
+    tables = {}
+    for limit in (hub_data.load.IN_MEMORY_ROWS, 0):
+        monkeypatch.setattr(hub_data.load, "IN_MEMORY_ROWS", limit)
+        monkeypatch.setenv("HUB_STATE_DIR", str(tmp_path / f"state-{limit}"))
+        cur = build_database(DEMO).cursor()
+        tables[limit] = [cur.execute(f"SELECT * FROM {name}").fetchall()
+                         for name in ("interactions", "findings")]
+    small, large = tables.values()
+    assert len(small[0]) > 1000 and len(small[1]) > 100
+    assert small == large
