@@ -361,15 +361,6 @@ def create_side_tables(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
     _side_files(con, mdy)
 
 
-def create_tables(con: duckdb.DuckDBPyConnection, staging: Staging, date_order: str) -> None:
-    """Stage every text table, then build the typed tables the metrics read (one cursor)."""
-    mdy = date_order == "MDY"
-    start_tables(con, staging)
-    create_hub_people(con, mdy)
-    create_interactions(con, mdy)
-    create_side_tables(con, mdy)
-
-
 def create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
     """The ``files``, ``load_problems``, ``findings``, ``load_info``, ``formula_gaps`` and
     ``drift`` (differences from the master template, hub_data/drift.py) tables."""

@@ -306,6 +306,7 @@ def _side_lane(con: duckdb.DuckDBPyConnection, build: _Build, date_order: str,
 
 
 def _copy_table(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
+    """``target`` as a copy of ``source``, on (and then closing) the cursor ``con``."""
     with con:
         con.execute(f"CREATE TABLE {target} AS FROM {source}")
 

@@ -338,13 +338,6 @@ def other_findings(con: duckdb.DuckDBPyConnection, date_order: str,
     con.execute("DROP TABLE IF EXISTS finding_hits")
 
 
-def compute_findings(con: duckdb.DuckDBPyConnection, date_order: str) -> None:
-    """Insert every finding into ``findings`` (the table must exist, see database.py)."""
-    interaction_findings(con, date_order)
-    other_findings(con, date_order)
-    formula_findings(con)
-
-
 def formula_findings(con: duckdb.DuckDBPyConnection) -> None:
     """FORMULA_NO_VALUE: one warning per formula cell saved without its value."""
     sources = " UNION ALL ".join(

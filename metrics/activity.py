@@ -65,6 +65,17 @@ ORDER BY x.due_date, x.row_id
 """
 
 
+def follow_through_actions(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
+                           division: str | None) -> pd.DataFrame:
+    """The actions of :func:`follow_through_rate`, with only what a count of them needs:
+    ``due_date``, ``in_numerator``, ``logged_by`` and ``account_id`` (a trend over a year of
+    actions need not fetch every column of every one)."""
+    return cur.execute(f"""
+        SELECT due_date, in_numerator, logged_by, account_id FROM ({_FOLLOW_THROUGH_SQL})""", {
+        "division": division, "lo": window.lo, "hi": window.hi_until(as_of),
+        "t_end": end_of(as_of)}).df()
+
+
 def follow_through_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
                         division: str | None, settings: Settings | None = None) -> MetricOutput:
     """Share of the division's actions that were followed through in time.

@@ -29,13 +29,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from hub_data.contract import normalize_name
 from hub_data.privacy import mask_frame
 from hub_data.settings import Settings
-from metrics.activity import FOLLOW_THROUGH, follow_through_rate
+from metrics.activity import FOLLOW_THROUGH, follow_through_actions, follow_through_rate
 from metrics.backlog import AGING_BUCKETS, STATUSES, threads
 from metrics.calendar import Window, trend_windows, window_ending
 from metrics.charts import FONT, _layout
@@ -105,8 +106,11 @@ class BacklogView:
 
 
 def _same(values: pd.Series, name: str) -> pd.Series:
+    """Whether each value names ``name`` (normalised; a blank never does), comparing each
+    distinct value once."""
     wanted = normalize_name(name)
-    return values.map(lambda v: not pd.isna(v) and normalize_name(v) == wanted).astype(bool)
+    matching = [v for v in values.dropna().unique() if normalize_name(v) == wanted]
+    return values.isin(matching).astype(bool)
 
 
 def _owner_mask(frame: pd.DataFrame, owner: str, owner_role: str, action_column: str
@@ -256,15 +260,18 @@ def follow_through(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.
     narrowed to ``owner``'s actions (module docstring). Rows gain ``account_owner``."""
     out = follow_through_rate(cur, window=window, as_of=as_of, division=division,
                               settings=settings)
-    owners = dict(cur.execute("""
-        SELECT account_id, account_owner FROM accounts
-        QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY row_id) = 1""").fetchall())
-    rows = out.rows.assign(account_owner=out.rows["account_id"].map(owners))
+    rows = out.rows.assign(account_owner=out.rows["account_id"].map(_account_owners(cur)))
     if owner:
         rows = rows[_owner_mask(rows, owner, owner_role, "logged_by")].reset_index(drop=True)
     result = ratio_result(FOLLOW_THROUGH, int(rows["in_numerator"].sum()), len(rows),
                           target=out.result.target, direction=out.result.direction)
     return MetricOutput(result, rows)
+
+
+def _account_owners(cur: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    return dict(cur.execute("""
+        SELECT account_id, account_owner FROM accounts
+        QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY row_id) = 1""").fetchall())
 
 
 def follow_through_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
@@ -273,23 +280,26 @@ def follow_through_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                          settings: Settings | None = None) -> pd.DataFrame:
     """:func:`follow_through` per trend window (12 back-to-back 28-day windows ending at T),
     oldest first: ``window_start``, ``window_end``, ``numerator``, ``denominator``, ``value``
-    (NaN on a zero denominator). One query over the 12 windows; each action falls in the
-    window holding its due date's day, so each window equals :func:`follow_through` of it."""
+    (NaN on a zero denominator). One query over the 12 windows, fetching only what the counts
+    need; each action falls in the window holding its due date's day, so each window equals
+    :func:`follow_through` of it."""
     windows = trend_windows(as_of)
     first = windows[0]
-    rows = follow_through(cur, window=Window(first.start, as_of), as_of=as_of,
-                          division=division, owner=owner, owner_role=owner_role,
-                          settings=settings).rows
-    due = pd.to_datetime(rows["due_date"]).dt.date
-    index = due.map(lambda d: (d - first.start).days // first.days)
-    records = []
-    for k, win in enumerate(windows):
-        inside = rows[index == k]
-        num, den = int(inside["in_numerator"].sum()), len(inside)
-        records.append({"window_start": win.start, "window_end": win.end, "numerator": num,
-                        "denominator": den, "value": num / den if den else float("nan")})
+    rows = follow_through_actions(cur, window=Window(first.start, as_of), as_of=as_of,
+                                  division=division)
+    if owner:
+        rows = rows.assign(account_owner=rows["account_id"].map(_account_owners(cur)))
+        rows = rows[_owner_mask(rows, owner, owner_role, "logged_by")]
+    days = pd.to_datetime(rows["due_date"]).to_numpy(dtype="datetime64[D]")
+    index = (days - np.datetime64(first.start, "D")).astype("int64") // first.days
+    followed = rows["in_numerator"].to_numpy(dtype=bool)
+    numerators = np.bincount(index[followed], minlength=len(windows))
+    denominators = np.bincount(index, minlength=len(windows))
     return pd.DataFrame.from_records(
-        records, columns=["window_start", "window_end", "numerator", "denominator", "value"])
+        [{"window_start": win.start, "window_end": win.end, "numerator": int(num),
+          "denominator": int(den), "value": num / den if den else float("nan")}
+         for win, num, den in zip(windows, numerators, denominators)],
+        columns=["window_start", "window_end", "numerator", "denominator", "value"])
 
 
 def backlog_view(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, division: str | None,

@@ -224,6 +224,21 @@ def test_follow_through_trend_matches_each_window(cur) -> None:
         assert (alone.numerator, alone.denominator) == (row["numerator"], row["denominator"])
 
 
+@pytest.mark.parametrize("division, owner, role", [
+    ("Motors", ADA, "action"), ("Motors", ADA, "either"), (None, MUSA, "account"),
+    ("Power", MUSA, "action")])
+def test_follow_through_trend_for_an_owner_matches_each_window(cur, division, owner,
+                                                                role) -> None:
+    trend = bv.follow_through_trend(cur, as_of=T, division=division, owner=owner,
+                                    owner_role=role)
+    assert len(trend) == 12
+    for _, row in trend.iterrows():
+        window = window_ending(row["window_end"])
+        alone = bv.follow_through(cur, window=window, as_of=T, division=division, owner=owner,
+                                  owner_role=role).result
+        assert (alone.numerator, alone.denominator) == (row["numerator"], row["denominator"])
+
+
 def test_backlog_view_bundles_it_all(cur) -> None:
     view = bv.backlog_view(cur, as_of=T, division="Motors", owner=ADA, owner_role="either")
     assert sorted(contacts_of(view.threads)) == ["C1", "C10", "C2", "C3", "C4", "C5", "C6",
