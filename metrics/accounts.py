@@ -414,7 +414,7 @@ def proposal_evidence(row: pd.Series | dict[str, Any], *, as_of: dt.date,
     return text
 
 
-def _reassign_reason(row: pd.Series) -> str:
+def _reassign_reason(row: dict[str, Any] | pd.Series) -> str:
     parts = [orphan_reason(row)] if row["orphan"] else []
     if row["conflict"]:
         parts.append(f"Hub owner {row['owner']} differs from the ERP owner {row['erp_owner']}")
@@ -469,12 +469,12 @@ def owned_accounts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     evidence = _evidence_counts(cur, as_of)
     rows = rows.merge(evidence, how="left", on=["account_id", "proposed_owner"])
     roster = _roster(cur)
+    records = rows.to_dict("records")  # plain dicts: iterrows builds a Series per row (slow)
     return rows.assign(
-        reason=[orphan_reason(r) for _, r in rows.iterrows()],
+        reason=[orphan_reason(r) for r in records],
         proposal=[PROPOSAL_WORDS.get(p, "none") if isinstance(p, str) else "none"
                   for p in rows["proposed_from"]],
-        evidence=[proposal_evidence(r, as_of=as_of, roster=roster)
-                  for _, r in rows.iterrows()],
+        evidence=[proposal_evidence(r, as_of=as_of, roster=roster) for r in records],
     ).reset_index(drop=True)
 
 
@@ -483,7 +483,7 @@ def reassignments(owned: pd.DataFrame) -> pd.DataFrame:
     owner) and every conflict (the ERP owner), orphans first, then the largest deciding
     sale, then company. Columns: :data:`REASSIGN_COLUMNS` keys."""
     rows = owned[owned["orphan"] | owned["conflict"]].copy()
-    rows["reason"] = [_reassign_reason(r) for _, r in rows.iterrows()]
+    rows["reason"] = [_reassign_reason(r) for r in rows.to_dict("records")]
     rows = rows.sort_values(["orphan", "erp_sale_amount", "company_name", "account_id"],
                             ascending=[False, False, True, True], na_position="last")
     return rows[list(REASSIGN_COLUMNS)].reset_index(drop=True)
