@@ -34,7 +34,8 @@ import plotly.graph_objects as go
 from hub_data.contract import DEFAULT_LISTS
 from metrics.calendar import Window, end_of, trend_windows
 from metrics.charts import _layout
-from metrics.ownership import coverage
+from metrics.ownership import coverage, coverage_of_divisions
+from metrics.result import MetricOutput
 from metrics.report import report_divisions
 
 AS_WRITTEN = "Other (as written)"
@@ -68,13 +69,18 @@ def _divisions(cur: duckdb.DuckDBPyConnection, division: str | None) -> list[str
 
 
 def coverage_rows(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
-                  division: str | None = None) -> pd.DataFrame:
+                  division: str | None = None,
+                  by_division: dict[str, MetricOutput] | None = None) -> pd.DataFrame:
     """The rows of :func:`metrics.ownership.coverage` (owned accounts: owner not an orphan)
     for ``division``, or for every report division when None, least touched first: never
     touched first, then the longest since the last interaction dated ≤ T (ties: division
-    order, then Hub row order, as ownership orders them)."""
-    frames = [coverage(cur, window=window, as_of=as_of, division=d).rows
-              for d in _divisions(cur, division)]
+    order, then Hub row order, as ownership orders them). ``by_division`` is
+    :func:`metrics.ownership.coverage_of_divisions` over those divisions, when the caller
+    has it."""
+    shown = _divisions(cur, division)
+    by_division = by_division or coverage_of_divisions(cur, window=window, as_of=as_of,
+                                                       divisions=shown)
+    frames = [by_division[d].rows for d in shown]
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in ROW_COLUMNS})
@@ -96,7 +102,7 @@ WHERE division = $division AND date IS NOT NULL AND date < $hi
 
 
 def coverage_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
-                   division: str) -> pd.DataFrame:
+                   division: str, owned: pd.DataFrame | None = None) -> pd.DataFrame:
     """Coverage of ``division`` per trend window: 12 back-to-back 28-day windows ending at T,
     oldest first (metrics.md, "previous window / trend").
 
@@ -108,10 +114,13 @@ def coverage_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
 
     Reading chosen: a window that ends before the division's first interaction (its own
     Division, else its account's; dated ≤ T) is not measured — the Hub was not in use yet, and
-    no data is not zero; neither is a window of a division that owns no account.
+    no data is not zero; neither is a window of a division that owns no account. ``owned`` is
+    :func:`metrics.ownership.coverage`'s rows over the 28 days ending on T, when the caller
+    has them.
     """
     windows = trend_windows(as_of)
-    owned = coverage(cur, window=windows[-1], as_of=as_of, division=division).rows
+    if owned is None:
+        owned = coverage(cur, window=windows[-1], as_of=as_of, division=division).rows
     ids = [str(a) for a in owned["account_id"]]
     by_index: dict[int, int] = {}
     if ids:

@@ -122,6 +122,35 @@ def counts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     return {"orphans": int(orphans), "conflicts": int(conflicts)}
 
 
+_COVERAGE_SQL = """
+    WITH owned AS (""" + _ACCOUNTS_SQL + """),
+    hits AS (
+      SELECT account_id, count(*) AS interactions_in_window
+      FROM interactions WHERE date >= $lo AND date < $hi AND account_id IS NOT NULL
+      GROUP BY account_id)
+    SELECT o.account_id, o.company_name, o.division, o.owner, o.last_interaction,
+           date_diff('day', CAST(o.last_interaction AS DATE), $as_of) AS days_since_last,
+           coalesce(h.interactions_in_window, 0) AS interactions_in_window,
+           h.account_id IS NOT NULL AS in_numerator,
+           o.source_file, o.source_sheet, o.source_row
+    FROM owned o LEFT JOIN hits h USING (account_id)
+    WHERE NOT o.orphan AND ($division::VARCHAR IS NULL OR o.division = $division::VARCHAR)
+    ORDER BY o.last_interaction NULLS FIRST, o.row_id
+    """
+
+
+def _coverage_rows(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.date,
+                   division: str | None) -> pd.DataFrame:
+    return cur.execute(_COVERAGE_SQL, {**_params(as_of), "division": division, "lo": window.lo,
+                                       "hi": window.hi_until(as_of)}).df()
+
+
+def _coverage_output(rows: pd.DataFrame) -> MetricOutput:
+    result = ratio_result("coverage", int(rows["in_numerator"].sum()), len(rows),
+                          target=None, direction=HIGHER)
+    return MetricOutput(result, rows)
+
+
 def coverage(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
              division: str, settings: Settings | None = None) -> MetricOutput:
     """Coverage: of the division's accounts whose owner is not an orphan, the share with at
@@ -134,22 +163,13 @@ def coverage(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
     ``in_numerator``. Spec: metrics.md "Operational measures", coverage. ``settings`` is
     accepted for the common signature; coverage has no target to override.
     """
-    rows = cur.execute("""
-        WITH owned AS (""" + _ACCOUNTS_SQL + """),
-        hits AS (
-          SELECT account_id, count(*) AS interactions_in_window
-          FROM interactions WHERE date >= $lo AND date < $hi AND account_id IS NOT NULL
-          GROUP BY account_id)
-        SELECT o.account_id, o.company_name, o.division, o.owner, o.last_interaction,
-               date_diff('day', CAST(o.last_interaction AS DATE), $as_of) AS days_since_last,
-               coalesce(h.interactions_in_window, 0) AS interactions_in_window,
-               h.account_id IS NOT NULL AS in_numerator,
-               o.source_file, o.source_sheet, o.source_row
-        FROM owned o LEFT JOIN hits h USING (account_id)
-        WHERE NOT o.orphan AND o.division = $division
-        ORDER BY o.last_interaction NULLS FIRST, o.row_id
-        """, {**_params(as_of), "division": division, "lo": window.lo,
-              "hi": window.hi_until(as_of)}).df()
-    result = ratio_result("coverage", int(rows["in_numerator"].sum()), len(rows),
-                          target=None, direction=HIGHER)
-    return MetricOutput(result, rows)
+    return _coverage_output(_coverage_rows(cur, window, as_of, division))
+
+
+def coverage_of_divisions(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
+                          divisions: list[str]) -> dict[str, MetricOutput]:
+    """:func:`coverage` of each of ``divisions``, from one query (a page that shows several
+    divisions; the owners' query reads every interaction, so once is enough)."""
+    rows = _coverage_rows(cur, window, as_of, None)
+    return {d: _coverage_output(rows[rows["division"] == d].reset_index(drop=True))
+            for d in divisions}

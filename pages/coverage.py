@@ -17,7 +17,7 @@ from metrics.activity import collaboration, collaboration_trend
 from metrics.calendar import window_ending
 from metrics.charts import STATUS_COLOURS
 from metrics.formatting import day, kpi_value, wilson_interval
-from metrics.ownership import coverage
+from metrics.ownership import coverage_of_divisions
 from metrics.report import report_divisions
 from metrics.result import KpiResult
 from pages._common import (STATUS_WORDS, data_version, division_picker, kpi_tile, md_escape,
@@ -50,9 +50,12 @@ def coverage_view(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
     """Everything the page shows for one (data version, as-of date, division)."""
     window = window_ending(as_of)
     shown = [division] if division else report_divisions(_cur)
-    tiles = {d: (coverage(_cur, window=window, as_of=as_of, division=d).result,
-                 cv.coverage_trend(_cur, as_of=as_of, division=d)) for d in shown}
-    rows = cv.coverage_rows(_cur, window=window, as_of=as_of, division=division)
+    every = coverage_of_divisions(_cur, window=window, as_of=as_of, divisions=shown)
+    tiles = {d: (every[d].result,
+                 cv.coverage_trend(_cur, as_of=as_of, division=d, owned=every[d].rows))
+                for d in shown}
+    rows = cv.coverage_rows(_cur, window=window, as_of=as_of, division=division,
+                            by_division=every)
     collab = None
     if division:
         collab = (collaboration(_cur, window=window, as_of=as_of, division=division).result,

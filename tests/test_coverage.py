@@ -16,7 +16,7 @@ import pytest
 
 from metrics import coverage as cv
 from metrics.calendar import trend_windows, window_ending
-from metrics.ownership import coverage
+from metrics.ownership import coverage, coverage_of_divisions
 from tests.hubfactory import account, interaction, member, module_hub
 
 T = dt.date(2026, 6, 30)
@@ -133,6 +133,24 @@ def test_trend_agrees_with_ownership_coverage(cur, division: str) -> None:
         assert (row.numerator, row.denominator) == (result.numerator, result.denominator)
         if row.measured:
             assert row.value == pytest.approx(result.value)
+
+
+def test_coverage_of_several_divisions_from_one_query_is_each_division_s(cur) -> None:
+    """What the page takes from one query equals one query per division: results, rows
+    (order and types), and the trend given those rows; Medical owns nothing here."""
+    divisions = ["Motors", "Power", "Medical"]
+    every = coverage_of_divisions(cur, window=W, as_of=T, divisions=divisions)
+    for division in divisions:
+        alone = coverage(cur, window=W, as_of=T, division=division)
+        assert every[division].result == alone.result
+        pd.testing.assert_frame_equal(every[division].rows, alone.rows, check_dtype=False)
+        pd.testing.assert_frame_equal(
+            cv.coverage_trend(cur, as_of=T, division=division, owned=every[division].rows),
+            cv.coverage_trend(cur, as_of=T, division=division))
+    assert len(every["Motors"].rows) and len(every["Power"].rows)
+    pd.testing.assert_frame_equal(
+        cv.coverage_rows(cur, window=W, as_of=T, division="Power", by_division=every),
+        cv.coverage_rows(cur, window=W, as_of=T, division="Power"))
 
 
 def test_trend_of_a_division_without_owned_accounts(cur) -> None:
