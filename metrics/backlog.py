@@ -112,6 +112,19 @@ def status_counts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     return {status: found.get(status, 0) for status in STATUSES}
 
 
+def status_counts_by_division(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                              divisions: list[str]) -> dict[str, dict[str, int]]:
+    """:func:`status_counts` of each of ``divisions``, from one query (the overview shows
+    them all; the threads are built from every interaction, so once is enough)."""
+    found: dict[str, dict[str, int]] = {}
+    for division, status, count in cur.execute(_THREADS_SQL + """
+            SELECT division, status, count(*) FROM threads WHERE division IS NOT NULL
+            GROUP BY ALL""", _params(as_of)).fetchall():
+        found.setdefault(division, {})[status] = int(count)
+    return {d: {status: found.get(d, {}).get(status, 0) for status in STATUSES}
+            for d in divisions}
+
+
 def aging(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
           division: str | None = None) -> pd.DataFrame:
     """Overdue threads by days overdue (T − due, calendar days): buckets ``1–7``, ``8–14``,

@@ -207,15 +207,17 @@ def backlog_counts(cur: duckdb.DuckDBPyConnection, *, division: str,
 
 
 def division_overview(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.date,
-                      settings: Settings | None = None) -> DivisionOverview:
+                      settings: Settings | None = None,
+                      backlog_now: BacklogCounts | None = None) -> DivisionOverview:
     """One division's KPIs (28 days ending on T, trend over 12 windows), pilot status,
-    backlog and entry-error rate over the 28 days ending on T."""
+    backlog (``backlog_now`` when the caller has counted it) and entry-error rate over the
+    28 days ending on T."""
     window = window_ending(as_of)
     tiles = panel(cur, division=division, as_of=as_of, settings=settings)
     return DivisionOverview(
         division, window, tuple(kpi_summary(t) for t in tiles),
         pilot_status(cur, division=division, as_of=as_of, settings=settings),
-        backlog_counts(cur, division=division, as_of=as_of),
+        backlog_now or backlog_counts(cur, division=division, as_of=as_of),
         window_error_rate(cur, window=window, as_of=as_of, division=division,
                           settings=settings))
 
@@ -223,8 +225,10 @@ def division_overview(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: d
 def overview(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
              settings: Settings | None = None) -> list[DivisionOverview]:
     """Every division of the report, in pilot phase order (see the module docstring)."""
-    found = [division_overview(cur, division=d, as_of=as_of, settings=settings)
-             for d in report_divisions(cur)]
+    divisions = report_divisions(cur)
+    counts = backlog.status_counts_by_division(cur, as_of=as_of, divisions=divisions)
+    found = [division_overview(cur, division=d, as_of=as_of, settings=settings,
+                               backlog_now=BacklogCounts(**counts[d])) for d in divisions]
     return sorted(found, key=lambda o: (o.pilot is None,
                                         o.pilot.start if o.pilot else dt.date.min, o.division))
 

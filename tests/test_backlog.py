@@ -159,6 +159,18 @@ def test_status_counts_per_division(cur) -> None:
         "due_this_week": 5, "upcoming": 2}
 
 
+def test_status_counts_of_several_divisions_from_one_query(cur) -> None:
+    from metrics.backlog import status_counts_by_division
+
+    divisions = ["Motors", "Power", "Medical"]
+    every = status_counts_by_division(cur, as_of=T, divisions=divisions)
+    assert list(every) == divisions
+    for division in divisions:
+        assert every[division] == status_counts(cur, as_of=T, division=division)
+        assert list(every[division]) == list(STATUSES)
+    assert sum(every["Motors"].values()) == 15 and sum(every["Medical"].values()) == 0
+
+
 def test_status_counts_all_present_when_empty(cur) -> None:
     assert status_counts(cur, as_of=T, division="Medical") == dict.fromkeys(STATUSES, 0)
     # Before any interaction: nothing at all.
