@@ -151,7 +151,7 @@ def owner_names(frame: pd.DataFrame, owner_role: str = "action") -> list[str]:
                "either": ["owner", "account_owner"]}[owner_role]
     seen: dict[str, str] = {}
     for column in columns:
-        for name in frame[column].dropna():
+        for name in frame[column].dropna().unique():  # in order of first appearance
             seen.setdefault(normalize_name(name), str(name))
     return sorted(seen.values(), key=normalize_name)
 
@@ -182,9 +182,12 @@ def status_counts(frame: pd.DataFrame) -> dict[str, int]:
     return {status: int(found.get(status, 0)) for status in STATUSES}
 
 
-def _bucket(days: int) -> str:
-    return next(name for name, low, high in AGING_BUCKETS
-                if days >= low and (high is None or days <= high))
+def _buckets(days: pd.Series) -> pd.Series:
+    """The aging bucket of each count of days overdue (1 or more)."""
+    values = days.to_numpy(dtype="int64")
+    inside = [(values >= low) if high is None else (values >= low) & (values <= high)
+              for _, low, high in AGING_BUCKETS]
+    return pd.Series(np.select(inside, list(BUCKETS), default=""), index=days.index)
 
 
 def aging(frame: pd.DataFrame) -> pd.DataFrame:
@@ -192,7 +195,7 @@ def aging(frame: pd.DataFrame) -> pd.DataFrame:
     :func:`metrics.backlog.aging` (``bucket``, ``min_days``, ``max_days``, ``threads``), all
     four buckets in order, counted from ``frame``."""
     overdue = frame.loc[frame["status"] == "overdue", "days_overdue"].dropna().astype(int)
-    counts = overdue.map(_bucket).value_counts()
+    counts = _buckets(overdue).value_counts()
     return pd.DataFrame({
         "bucket": list(BUCKETS),
         "min_days": [low for _, low, _ in AGING_BUCKETS],
@@ -234,7 +237,7 @@ def status_table(frame: pd.DataFrame, by: str, blank: str = BLANK) -> pd.DataFra
     counts = pd.crosstab(keyed[by], keyed["status"]).reindex(columns=list(STATUSES),
                                                              fill_value=0)
     overdue = keyed[keyed["status"] == "overdue"]
-    buckets = pd.crosstab(overdue[by], overdue["days_overdue"].astype(int).map(_bucket)) \
+    buckets = pd.crosstab(overdue[by], _buckets(overdue["days_overdue"].astype(int))) \
         if len(overdue) else pd.DataFrame(index=pd.Index([], name=by))
     buckets = buckets.reindex(index=counts.index, columns=list(BUCKETS), fill_value=0)
     oldest = overdue.groupby(by)["days_overdue"].max().reindex(counts.index).astype("Int64")
