@@ -60,10 +60,30 @@ def division_panel(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date
     return panel(_cur, division=division, as_of=as_of, settings=_settings)
 
 
+@st.cache_data(show_spinner="Reading the Hub…", max_entries=16)
+def agenda_data(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, division: str,
+                _settings: Settings
+                ) -> tuple[dict | None, pd.DataFrame | None, pd.DataFrame, dict[str, int]]:
+    """The division's pilot summary, funnel, open backlog and backlog counts, cached per data
+    version, as-of and division (the Presenting switch and every agenda step rerun the page:
+    they need not read the Hub again)."""
+    return (pilot_summary(_cur, division=division, as_of=as_of, settings=_settings),
+            meeting.funnel(_cur, division=division, as_of=as_of),
+            meeting.open_backlog(_cur, division=division, as_of=as_of),
+            status_counts(_cur, as_of=as_of, division=division))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def divisions_in_order(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
+                       _settings: Settings) -> list[str]:
+    """The divisions in pilot phase order, cached per data version and as-of."""
+    return phase_order(_cur, as_of=as_of, settings=_settings)
+
+
 ctx = setup("Meeting mode")
-cur = metrics_cursor(ctx)
+cur, VERSION = metrics_cursor(ctx), data_version(ctx)
 T = ctx.as_of
-division = division_picker(phase_order(cur, as_of=T, settings=ctx.settings),
+division = division_picker(divisions_in_order(cur, VERSION, T, ctx.settings),
                            key="meeting_division", where=st.sidebar)
 if division is None:
     st.info("No division to review: the Hub lists none.", icon=":material/info:")
@@ -121,10 +141,8 @@ def timer() -> None:
 with clock:
     timer()
 
-tiles = division_panel(cur, data_version(ctx), T, division, ctx.settings)
-summary = pilot_summary(cur, division=division, as_of=T, settings=ctx.settings)
-funnel = meeting.funnel(cur, division=division, as_of=T)
-shown_backlog = meeting.open_backlog(cur, division=division, as_of=T)
+tiles = division_panel(cur, VERSION, T, division, ctx.settings)
+summary, funnel, shown_backlog, counts = agenda_data(cur, VERSION, T, division, ctx.settings)
 
 
 def show(frame: pd.DataFrame) -> pd.DataFrame:
@@ -146,7 +164,6 @@ if index == 0:
         st.markdown(f"#### Funnel · 28 days to {day(T)}")
         for column, row in zip(st.columns(len(funnel)), funnel.itertuples()):
             column.metric(row.stage, f"{row.count:,}")
-    counts = status_counts(cur, as_of=T, division=division)
     st.markdown("#### Open backlog")
     for column, status in zip(st.columns(5), ("overdue", "due_this_week", "missing_next_action",
                                               "no_due_date", "upcoming")):
