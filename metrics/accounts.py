@@ -458,6 +458,19 @@ def erp_loaded(cur: duckdb.DuckDBPyConnection) -> bool:
     return any(states[source].loaded for source in ERP_SOURCES)
 
 
+# What orphan_reason, proposal_evidence and _reassign_reason read from a row.
+WORDS_COLUMNS = ("owner", "orphan", "orphan_reason", "owner_leave_date", "conflict",
+                 "proposed_owner", "proposed_from", "erp_customer_id", "erp_owner",
+                 "erp_sale_amount", "erp_sale_date", "erp_document_id", "logged",
+                 "account_total", "latest_logged")
+
+
+def _records(rows: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows as plain dicts of those of ``columns`` they have (``iterrows`` builds a
+    Series per row, and a dict of every column costs as much again)."""
+    return rows[[c for c in columns if c in rows.columns]].to_dict("records")
+
+
 def owned_accounts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                    division: str | None) -> pd.DataFrame:
     """:func:`metrics.ownership.accounts` of ``division`` (None: all), with the proposal's
@@ -469,7 +482,7 @@ def owned_accounts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     evidence = _evidence_counts(cur, as_of)
     rows = rows.merge(evidence, how="left", on=["account_id", "proposed_owner"])
     roster = _roster(cur)
-    records = rows.to_dict("records")  # plain dicts: iterrows builds a Series per row (slow)
+    records = _records(rows, WORDS_COLUMNS)
     return rows.assign(
         reason=[orphan_reason(r) for r in records],
         proposal=[PROPOSAL_WORDS.get(p, "none") if isinstance(p, str) else "none"
@@ -483,7 +496,7 @@ def reassignments(owned: pd.DataFrame) -> pd.DataFrame:
     owner) and every conflict (the ERP owner), orphans first, then the largest deciding
     sale, then company. Columns: :data:`REASSIGN_COLUMNS` keys."""
     rows = owned[owned["orphan"] | owned["conflict"]].copy()
-    rows["reason"] = [_reassign_reason(r) for r in rows.to_dict("records")]
+    rows["reason"] = [_reassign_reason(r) for r in _records(rows, WORDS_COLUMNS)]
     rows = rows.sort_values(["orphan", "erp_sale_amount", "company_name", "account_id"],
                             ascending=[False, False, True, True], na_position="last")
     return rows[list(REASSIGN_COLUMNS)].reset_index(drop=True)
