@@ -65,15 +65,20 @@ ORDER BY x.due_date, x.row_id
 """
 
 
+def _follow_through_params(window: Window, as_of: dt.date,
+                           division: str | None) -> dict[str, object]:
+    return {"division": division, "lo": window.lo, "hi": window.hi_until(as_of),
+            "t_end": end_of(as_of)}
+
+
 def follow_through_actions(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
                            division: str | None) -> pd.DataFrame:
     """The actions of :func:`follow_through_rate`, with only what a count of them needs:
     ``due_date``, ``in_numerator``, ``logged_by`` and ``account_id`` (a trend over a year of
     actions need not fetch every column of every one)."""
     return cur.execute(f"""
-        SELECT due_date, in_numerator, logged_by, account_id FROM ({_FOLLOW_THROUGH_SQL})""", {
-        "division": division, "lo": window.lo, "hi": window.hi_until(as_of),
-        "t_end": end_of(as_of)}).df()
+        SELECT due_date, in_numerator, logged_by, account_id FROM ({_FOLLOW_THROUGH_SQL})""",
+        _follow_through_params(window, as_of, division)).df()
 
 
 def follow_through_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
@@ -98,9 +103,8 @@ def follow_through_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
     no settings target applies then.
     """
     target, direction = _no_target(settings, division, FOLLOW_THROUGH)
-    rows = cur.execute(_FOLLOW_THROUGH_SQL, {
-        "division": division, "lo": window.lo, "hi": window.hi_until(as_of),
-        "t_end": end_of(as_of)}).df()
+    rows = cur.execute(_FOLLOW_THROUGH_SQL,
+                       _follow_through_params(window, as_of, division)).df()
     followed = int(rows["in_numerator"].sum())
     result = ratio_result(FOLLOW_THROUGH, followed, len(rows), target=target,
                           direction=direction)
