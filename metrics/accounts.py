@@ -248,8 +248,7 @@ def account_detail(cur: duckdb.DuckDBPyConnection, account_id: str, *,
         ORDER BY date DESC, quote_id DESC""", erp)
     first_day = params["first_day"]
     recent = sales[(sales["amount"] > 0) & (pd.to_datetime(sales["date"]).dt.date >= first_day)]
-    threads = backlog.threads(cur, as_of=as_of)
-    actions = threads[threads["account_id"] == account_id].reset_index(drop=True)
+    actions = backlog.threads(cur, as_of=as_of, account_id=account_id)
     return AccountDetail(account, contacts, timeline, sales, quotes, actions,
                          float(recent["amount"].sum()), int(len(recent)))
 

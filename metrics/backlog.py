@@ -24,35 +24,34 @@ STATUSES: tuple[str, ...] = ("closed", "missing_next_action", "no_due_date", "ov
 AGING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("1–7", 1, 7), ("8–14", 8, 14), ("15–30", 15, 30), ("> 30", 31, None))
 
-# One row per thread: the latest interaction with a valid Date <= T. Thread keys carry a
-# prefix so a Contact ID never collides with an Account ID or a row number of the same text.
-# The latest row is picked on a narrow projection (key, date, row id) and joined back for its
-# columns: a window over whole rows costs about four times more on a 1M-row hub.
+# One row per thread: the latest interaction with a valid Date <= T. The latest row is picked
+# on a narrow projection grouped by the thread's parts (contact; else account; else the row
+# itself), then joined back for the columns the backlog shows: the thread's text key
+# (``contact:<id>``, ``account:<id>``, ``row:<row_id>``: a Contact ID never collides with an
+# Account ID or a row number of the same text) is built for the latest rows only.
 _THREADS_SQL = """
-    WITH keyed AS (
-      SELECT row_id, date,
-             coalesce('contact:' || contact_id, 'account:' || account_id,
-                      'row:' || CAST(row_id AS VARCHAR)) AS thread
+    WITH pick AS (
+      SELECT max(struct_pack(d := date, r := row_id)).r AS row_id
       FROM interactions
-      WHERE date IS NOT NULL AND date < $end),
-    pick AS (
-      SELECT thread, max(struct_pack(d := date, r := row_id)).r AS row_id
-      FROM keyed GROUP BY thread),
-    latest AS (
-      SELECT i.*,
+      WHERE date IS NOT NULL AND date < $end
+      GROUP BY contact_id, CASE WHEN contact_id IS NULL THEN account_id END,
+               CASE WHEN contact_id IS NULL AND account_id IS NULL THEN row_id END),
+    threads AS (
+      SELECT i.row_id, i.date, i.contact_id, i.account_id, i.division, i.logged_by,
+             i.interaction_id, i.interaction_type, i.next_action, i.source_file,
+             i.source_sheet, i.source_row,
+             coalesce('contact:' || i.contact_id, 'account:' || i.account_id,
+                      'row:' || CAST(i.row_id AS VARCHAR)) AS thread,
              CASE WHEN i.contact_id IS NOT NULL THEN 'contact'
                   WHEN i.account_id IS NOT NULL THEN 'account' ELSE 'row' END AS thread_kind,
-             p.thread
-      FROM pick p JOIN interactions i ON i.row_id = p.row_id),
-    threads AS (
-      SELECT l.*, CAST(l.due_date AS DATE) AS due_day,
-             CASE WHEN l.closes THEN 'closed'
-                  WHEN l.next_action IS NULL THEN 'missing_next_action'
-                  WHEN l.due_date IS NULL THEN 'no_due_date'
-                  WHEN CAST(l.due_date AS DATE) < $as_of THEN 'overdue'
-                  WHEN CAST(l.due_date AS DATE) <= $week_end THEN 'due_this_week'
+             CAST(i.due_date AS DATE) AS due_day,
+             CASE WHEN i.closes THEN 'closed'
+                  WHEN i.next_action IS NULL THEN 'missing_next_action'
+                  WHEN i.due_date IS NULL THEN 'no_due_date'
+                  WHEN CAST(i.due_date AS DATE) < $as_of THEN 'overdue'
+                  WHEN CAST(i.due_date AS DATE) <= $week_end THEN 'due_this_week'
                   ELSE 'upcoming' END AS status
-      FROM latest l)
+      FROM pick p JOIN interactions i ON i.row_id = p.row_id)
 """
 
 
@@ -60,8 +59,11 @@ def _params(as_of: dt.date) -> dict[str, object]:
     return {"end": end_of(as_of), "as_of": as_of, "week_end": as_of + dt.timedelta(days=6)}
 
 
-def threads(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
-    """One row per backlog thread as of T, most urgent first (overdue longest first).
+def threads(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, division: str | None = None,
+            account_id: str | None = None) -> pd.DataFrame:
+    """One row per backlog thread as of T, most urgent first (overdue longest first); only
+    the threads whose latest row is of ``division`` and of ``account_id`` when given (the
+    same rows as filtering every thread, without fetching the others).
 
     Columns: ``thread`` (key: ``contact:<id>``, ``account:<id>`` or ``row:<row_id>``),
     ``thread_kind``, ``contact_id``, ``contact_name``, ``account_id``, ``company_name``,
@@ -89,11 +91,13 @@ def threads(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
         FROM threads t
         LEFT JOIN accounts a ON a.account_id = t.account_id
         LEFT JOIN contacts c ON c.contact_id = t.contact_id
+        WHERE ($division IS NULL OR t.division = $division)
+          AND ($account_id IS NULL OR t.account_id = $account_id)
         ORDER BY CASE t.status WHEN 'overdue' THEN 0 WHEN 'due_this_week' THEN 1
                       WHEN 'missing_next_action' THEN 2 WHEN 'no_due_date' THEN 3
                       WHEN 'upcoming' THEN 4 ELSE 5 END,
                  days_overdue DESC NULLS LAST, t.due_day NULLS LAST, t.date, t.row_id
-    """, _params(as_of)).df()
+    """, {**_params(as_of), "division": division, "account_id": account_id}).df()
 
 
 def status_counts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,

@@ -182,12 +182,18 @@ def status_counts(frame: pd.DataFrame) -> dict[str, int]:
     return {status: int(found.get(status, 0)) for status in STATUSES}
 
 
-def _buckets(days: pd.Series) -> pd.Series:
-    """The aging bucket of each count of days overdue (1 or more)."""
-    values = days.to_numpy(dtype="int64")
+def _bucket_index(days: np.ndarray) -> np.ndarray:
+    """The position in :data:`BUCKETS` of each count of days overdue (1 or more)."""
+    values = np.asarray(days, dtype="int64")
     inside = [(values >= low) if high is None else (values >= low) & (values <= high)
               for _, low, high in AGING_BUCKETS]
-    return pd.Series(np.select(inside, list(BUCKETS), default=""), index=days.index)
+    return np.select(inside, list(range(len(BUCKETS))), default=-1)
+
+
+def _buckets(days: pd.Series) -> pd.Series:
+    """The aging bucket of each count of days overdue (1 or more)."""
+    return pd.Series(np.array(BUCKETS, dtype=object)[_bucket_index(days.to_numpy())],
+                     index=days.index)
 
 
 def aging(frame: pd.DataFrame) -> pd.DataFrame:
@@ -233,20 +239,27 @@ def status_table(frame: pd.DataFrame, by: str, blank: str = BLANK) -> pd.DataFra
     by days overdue) and ``next_step`` (:func:`next_step`). Sorted by what needs action first
     (module docstring); a blank ``by`` is the group ``blank``.
     """
-    keyed = frame.assign(**{by: frame[by].astype(object).where(frame[by].notna(), blank)})
-    counts = pd.crosstab(keyed[by], keyed["status"]).reindex(columns=list(STATUSES),
-                                                             fill_value=0)
-    overdue = keyed[keyed["status"] == "overdue"]
-    buckets = pd.crosstab(overdue[by], _buckets(overdue["days_overdue"].astype(int))) \
-        if len(overdue) else pd.DataFrame(index=pd.Index([], name=by))
-    buckets = buckets.reindex(index=counts.index, columns=list(BUCKETS), fill_value=0)
-    oldest = overdue.groupby(by)["days_overdue"].max().reindex(counts.index).astype("Int64")
-    table = counts.join(buckets).assign(oldest_overdue=oldest)
-    table = table.astype({c: int for c in (*STATUSES, *BUCKETS)})
+    # Counted with numpy over factorised keys (sorted, as a groupby would): a page reruns
+    # this on every filter change, and pandas' crosstab took 0.1 s on 65k threads.
+    keys = frame[by].astype(object).where(frame[by].notna(), blank)
+    codes, names = pd.factorize(keys, sort=True)
+    n, width = len(names), len(STATUSES)
+    status = pd.Categorical(frame["status"], categories=list(STATUSES)).codes.astype("int64")
+    counts = np.bincount(codes * width + status, minlength=n * width).reshape(n, width)
+    late = status == STATUSES.index("overdue")
+    days = frame["days_overdue"].to_numpy(dtype="float64", na_value=np.nan)[late]
+    days = days.astype("int64")
+    buckets = np.bincount(codes[late] * len(BUCKETS) + _bucket_index(days),
+                          minlength=n * len(BUCKETS)).reshape(n, len(BUCKETS))
+    oldest = np.full(n, -1, dtype="int64")
+    np.maximum.at(oldest, codes[late], days)
+    table = pd.DataFrame({by: np.asarray(names, dtype=object),
+                          **{s: counts[:, k] for k, s in enumerate(STATUSES)},
+                          **{b: buckets[:, k] for k, b in enumerate(BUCKETS)}})
+    table["oldest_overdue"] = pd.array(np.where(oldest >= 0, oldest, 0), dtype="Int64")
+    table.loc[oldest < 0, "oldest_overdue"] = pd.NA
     table["open"] = table[list(OPEN_STATUSES)].sum(axis=1)
-    table = table.reset_index().rename(columns={"index": by})
-    table.columns.name = None
-    table["next_step"] = [next_step(row) for _, row in table.iterrows()]
+    table["next_step"] = [next_step(row) for row in table.to_dict("records")]
     table = table.assign(_name=table[by].map(normalize_name)).sort_values(
         ["overdue", "oldest_overdue", "due_this_week", "missing_next_action", "no_due_date",
          "upcoming", "_name"], ascending=[False, False, False, False, False, False, True],

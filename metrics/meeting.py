@@ -110,12 +110,14 @@ def funnel(cur: duckdb.DuckDBPyConnection, *, division: str,
 
 
 def open_backlog(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.date,
-                 top: int = BACKLOG_TOP) -> pd.DataFrame:
+                 top: int = BACKLOG_TOP, threads: pd.DataFrame | None = None) -> pd.DataFrame:
     """The division's open backlog threads as of T (metrics.backlog.threads of the division,
     every status but closed), overdue longest first, the first ``top``, with the contact's
     e-mail and mobile. Columns: status (words), days_overdue, due_date, next_action, owner,
-    contact_name, company_name, email, mobile, last_date, source_file, source_row."""
-    threads = backlog.threads(cur, as_of=as_of)
+    contact_name, company_name, email, mobile, last_date, source_file, source_row.
+    ``threads``: the division's threads as of T when the caller has them already."""
+    if threads is None:
+        threads = backlog.threads(cur, as_of=as_of, division=division)
     mine = threads[(threads["division"] == division) & (threads["status"] != "closed")]
     mine = mine.head(top).reset_index(drop=True)
     ids = [c for c in mine["contact_id"].dropna().unique()]

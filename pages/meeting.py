@@ -24,8 +24,8 @@ from hub_data import HubDataError, Settings
 from hub_data.privacy import mask_frame
 from hub_data.review_snapshots import save_review_snapshot
 from hub_data.store import Store
-from metrics import meeting
-from metrics.backlog import status_counts
+from metrics import backlog, meeting
+from metrics.backlog_view import status_counts
 from metrics.formatting import day
 from metrics.panel import PanelTile, panel
 from metrics.pilot import pilot_summary
@@ -67,10 +67,11 @@ def agenda_data(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, d
     """The division's pilot summary, funnel, open backlog and backlog counts, cached per data
     version, as-of and division (the Presenting switch and every agenda step rerun the page:
     they need not read the Hub again)."""
+    threads = backlog.threads(_cur, as_of=as_of, division=division)  # read once for both
     return (pilot_summary(_cur, division=division, as_of=as_of, settings=_settings),
             meeting.funnel(_cur, division=division, as_of=as_of),
-            meeting.open_backlog(_cur, division=division, as_of=as_of),
-            status_counts(_cur, as_of=as_of, division=division))
+            meeting.open_backlog(_cur, division=division, as_of=as_of, threads=threads),
+            status_counts(threads))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -198,3 +198,33 @@ def test_aging_buckets(cur) -> None:
     power = aging(cur, as_of=T, division="Power")
     assert list(power["bucket"]) == ["1–7", "8–14", "15–30", "> 30"]
     assert list(power["threads"]) == [0, 0, 0, 0]
+
+
+def test_threads_of_one_division_or_account_are_those_of_every_thread(cur) -> None:
+    every = threads(cur, as_of=T)
+    for division in ("Motors", "Power", "Medical"):  # Medical has none (an empty frame)
+        want = every[every["division"] == division].reset_index(drop=True)
+        pd.testing.assert_frame_equal(threads(cur, as_of=T, division=division), want,
+                                      check_dtype=not want.empty)
+    # A2: its own thread and C10's (the contact's account); the lone Power rows have none.
+    a2 = threads(cur, as_of=T, account_id="A2")
+    assert sorted(a2["thread"]) == ["account:A2", "contact:C10"]
+    pd.testing.assert_frame_equal(a2, every[every["account_id"] == "A2"].reset_index(drop=True))
+    both = threads(cur, as_of=T, division="Motors", account_id="A2")
+    assert both.empty and list(both.columns) == list(every.columns)
+
+
+def test_a_thread_belongs_to_the_division_of_its_latest_row_when_filtered(make_hub) -> None:
+    # C1's first row says Power, its latest is Motors (its account's): filtering by division
+    # must pick the latest row first, then keep it or not.
+    hub = make_hub(accounts=[account("A1", "Motors")], contacts=[contact("C1", "A1")],
+                   staff=[member("Ada Obi", "Motors")],
+                   interactions=[interaction("I1", d(3, 1), "C1", "Inquiry", "Ada Obi",
+                                             division="Power", due=d(3, 2)),
+                                 interaction("I2", d(3, 5), "C1", "Follow-up", "Ada Obi",
+                                             due=d(3, 20))]).workspace()
+    assert threads(hub, as_of=T, division="Power").empty
+    assert list(threads(hub, as_of=T, division="Motors")["interaction_id"]) == ["I2"]
+    early = dt.date(2026, 3, 3)
+    assert list(threads(hub, as_of=early, division="Power")["interaction_id"]) == ["I1"]
+    assert threads(hub, as_of=early, division="Motors").empty
