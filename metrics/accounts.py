@@ -358,17 +358,20 @@ def account_sheets(card: AccountDetail, contacts: pd.DataFrame) -> dict[str, pd.
 
 
 # ------------------------------------------------------------------------------ ownership
-def _evidence_counts(cur: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
-    """Per (account, logged by): interactions in the last 365 days and the latest one, with the
-    account's total; the evidence behind a proposal from interactions."""
+def _evidence_counts(cur: duckdb.DuckDBPyConnection, as_of: dt.date,
+                     account_ids: list[str]) -> pd.DataFrame:
+    """Per (account, logged by) of ``account_ids``: interactions in the last 365 days and the
+    latest one, with the account's total; the evidence behind a proposal from interactions."""
     return query_frame(cur, """
         SELECT account_id, logged_by AS proposed_owner, count(*) AS logged,
                max(date) AS latest_logged,
                sum(count(*)) OVER (PARTITION BY account_id) AS account_total
         FROM interactions
-        WHERE date >= $start AND date < $end AND account_id IS NOT NULL
+        WHERE date >= $start AND date < $end
+          AND account_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))
         GROUP BY account_id, logged_by""",
-        {"start": day_start(as_of - dt.timedelta(days=YEAR_DAYS - 1)), "end": end_of(as_of)})
+        {"start": day_start(as_of - dt.timedelta(days=YEAR_DAYS - 1)), "end": end_of(as_of),
+         "ids": account_ids})
 
 
 def _roster(cur: duckdb.DuckDBPyConnection) -> dict[str, dt.date | None]:
@@ -472,22 +475,31 @@ def _records(rows: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, Any
 
 def owned_accounts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                    division: str | None) -> pd.DataFrame:
-    """:func:`metrics.ownership.accounts` of ``division`` (None: all), with the proposal's
-    evidence (``logged``, ``account_total``, ``latest_logged``, ``evidence``), ``reason``
-    (orphan reason in words) and ``proposal`` (where the proposal comes from, in words)."""
+    """:func:`metrics.ownership.accounts` of ``division`` (None: all), with, for the orphans
+    and conflicts (the rows whose proposal the page shows), the proposal's evidence
+    (``logged``, ``account_total``, ``latest_logged``, ``evidence``), ``reason`` (orphan
+    reason in words) and ``proposal`` (where the proposal comes from, in words); null on the
+    other rows (on a large hub most accounts, whose words nobody reads)."""
     rows = ownership.accounts(cur, as_of=as_of)
     if division is not None:
         rows = rows[rows["division"] == division]
-    evidence = _evidence_counts(cur, as_of)
+    rows = rows.reset_index(drop=True)
+    shown = (rows["orphan"] | rows["conflict"]).to_numpy(dtype=bool)
+    evidence = _evidence_counts(cur, as_of,
+                                rows.loc[shown, "account_id"].dropna().unique().tolist())
     rows = rows.merge(evidence, how="left", on=["account_id", "proposed_owner"])
     roster = _roster(cur)
-    records = _records(rows, WORDS_COLUMNS)
-    return rows.assign(
-        reason=[orphan_reason(r) for r in records],
-        proposal=[PROPOSAL_WORDS.get(p, "none") if isinstance(p, str) else "none"
-                  for p in rows["proposed_from"]],
-        evidence=[proposal_evidence(r, as_of=as_of, roster=roster) for r in records],
-    ).reset_index(drop=True)
+    records = _records(rows[shown], WORDS_COLUMNS)
+    words = {"reason": [orphan_reason(r) for r in records],
+             "proposal": [PROPOSAL_WORDS.get(p, "none") if isinstance(p, str) else "none"
+                          for p in rows.loc[shown, "proposed_from"]],
+             "evidence": [proposal_evidence(r, as_of=as_of, roster=roster) for r in records]}
+    for column, values in words.items():
+        full: list[str | None] = [None] * len(rows)
+        for position, value in zip(shown.nonzero()[0], values):
+            full[position] = value
+        rows[column] = pd.Series(full, index=rows.index, dtype="str")
+    return rows
 
 
 def reassignments(owned: pd.DataFrame) -> pd.DataFrame:
@@ -638,7 +650,8 @@ def ownership_view(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
         ["orphan_reason", "company_name", "account_id"]).reset_index(drop=True)
     silent = silent_revenue(cur, as_of=as_of, division=division)
     return OwnershipView(
-        counts=ownership.counts(cur, as_of=as_of, division=division),
+        # ownership.counts of the division, from the rows in hand (one query fewer)
+        counts={"orphans": int(owned["orphan"].sum()), "conflicts": int(owned["conflict"].sum())},
         conflicts=conflicts, orphans=orphans, reassignments=reassignments(owned),
         erp_without_hub=erp_without_hub(cur, as_of=as_of, division=division),
         hub_without_erp=hub_without_erp(cur, as_of=as_of, division=division),

@@ -207,6 +207,16 @@ def test_ownership_view_matches_ownership_counts(cur) -> None:
     assert view.erp_loaded
 
 
+def test_owned_accounts_put_words_on_the_orphans_and_conflicts_only(cur) -> None:
+    owned = acc.owned_accounts(cur, as_of=T, division=None).set_index("account_id")
+    shown = owned["orphan"] | owned["conflict"]
+    assert sorted(owned.index[shown]) == ["A1", "A3", "A4", "A5"]
+    assert owned.loc[shown, ["evidence", "proposal"]].notna().all().all()
+    assert owned.loc[~shown, ["reason", "proposal", "evidence"]].isna().all().all()
+    assert owned.loc[~shown].shape[0] > 0  # the hub has accounts that are neither
+    assert owned.loc["A3", "evidence"].startswith("Logged ")
+
+
 def test_reassignment_list(cur) -> None:
     rows = acc.ownership_view(cur, as_of=T, division=None).reassignments
     assert list(rows.columns) == list(acc.REASSIGN_COLUMNS)
