@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import duckdb
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -102,22 +103,47 @@ def matrix_frame(per_customer: pd.DataFrame, divisions: list[str]) -> pd.DataFra
     (text), one column per division holding its :data:`STATES` word, ``n_sold``,
     ``n_talked``, ``cross_division``, ``revenue`` (12 months, every sale) and one
     :func:`revenue_column` per division (blank where it sold nothing)."""
-    records = []
-    for row in per_customer.itertuples(index=False):
-        sold, talked = set(row.sale_divisions), set(row.interaction_divisions)
-        by_division = dict(row.revenue_by_division or {})
-        record = {"erp_customer_id": row.erp_customer_id, "customer_name": row.customer_name,
-                  "account_ids": ", ".join(row.account_ids)}
-        record.update({d: cell_state(d in sold, d in talked) for d in divisions})
-        record.update(n_sold=len(sold), n_talked=len(talked),
-                      cross_division=bool(row.cross_division), revenue=float(row.revenue))
-        record.update({revenue_column(d): (float(by_division[d]) if d in by_division
-                                           else float("nan")) for d in divisions})
-        records.append(record)
     columns = (["erp_customer_id", "customer_name", "account_ids", *divisions, "n_sold",
                 "n_talked", "cross_division", "revenue"]
                + [revenue_column(d) for d in divisions])
-    return pd.DataFrame.from_records(records, columns=columns)
+    if per_customer.empty:
+        return pd.DataFrame(columns=columns)
+    # Column by column (a loop of dicts per customer took 0.4 s on 12k customers).
+    sold = _holds(per_customer["sale_divisions"], divisions)
+    talked = _holds(per_customer["interaction_divisions"], divisions)
+    frame = pd.DataFrame({
+        "erp_customer_id": per_customer["erp_customer_id"].to_numpy(),
+        "customer_name": per_customer["customer_name"].to_numpy(),
+        "account_ids": [", ".join(_listed(ids)) for ids in per_customer["account_ids"]],
+        **{d: np.select([sold[d] & talked[d], sold[d], talked[d]],
+                        [SOLD_AND_TALKED, SOLD, TALKED], NEITHER).astype(object)
+           for d in divisions},
+        "n_sold": [len(set(_listed(names))) for names in per_customer["sale_divisions"]],
+        "n_talked": [len(set(_listed(names)))
+                     for names in per_customer["interaction_divisions"]],
+        "cross_division": per_customer["cross_division"].astype(bool).to_numpy(),
+        "revenue": per_customer["revenue"].astype(float).to_numpy()})
+    amounts = [dict(pairs or {}) for pairs in per_customer["revenue_by_division"]]
+    for d in divisions:
+        frame[revenue_column(d)] = [float(a[d]) if d in a else float("nan") for a in amounts]
+    return frame[columns]
+
+
+def _listed(values: Any) -> list:
+    """A DuckDB list cell as a Python list (DuckDB gives numpy arrays, slow to iterate)."""
+    return values.tolist() if isinstance(values, np.ndarray) else list(values)
+
+
+def _holds(lists: pd.Series, divisions: list[str]) -> dict[str, np.ndarray]:
+    """Per division, whether each row's list (of division names) holds it."""
+    flat = lists.reset_index(drop=True).explode()
+    rows, names = flat.index.to_numpy(), flat.to_numpy(dtype=object)
+    found = {}
+    for division in divisions:
+        holds = np.zeros(len(lists), dtype=bool)
+        holds[rows[names == division]] = True
+        found[division] = holds
+    return found
 
 
 def filter_matrix(matrix: pd.DataFrame, *, bought_from: str | None = None,
