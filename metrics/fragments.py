@@ -3,6 +3,10 @@
 ``window_params`` is the one dictionary of bound values a module's queries draw from
 (``metrics.inputs.execute_named`` passes each query the ones it names); ``responses`` is the
 set a "first other interaction for the same account" ASOF join looks in.
+
+An ASOF join picks one row among the right side's rows with the same key and time, which one
+unspecified: every right side here keeps only the first row (smallest row id) of each key and
+time, so the interaction, quote or sale a row names is the same on every run.
 """
 from __future__ import annotations
 
@@ -28,11 +32,12 @@ def responses(asked: str) -> str:
     A response is never before its inquiry or lead, which is in the window (>= $lo), and
     only the asking accounts can match: both bounds keep the ASOF join's right side small
     (on a two-year, 1M-row hub a window's query drops from ~240 ms to ~30 ms), with the
-    same answer."""
+    same answer. Of several at the same moment, the first row is the response (module docstring)."""
     return f"""
   SELECT account_id, date AS response_at, interaction_id AS response_id,
          interaction_type AS response_type, logged_by AS response_by
   FROM interactions
   WHERE interaction_type_listed AND interaction_type <> $excluded_type
     AND account_id IS NOT NULL AND date >= $lo AND date < $end_t
-    AND account_id IN (SELECT account_id FROM {asked})"""
+    AND account_id IN (SELECT account_id FROM {asked})
+  QUALIFY row_number() OVER (PARTITION BY account_id, date ORDER BY row_id) = 1"""

@@ -118,16 +118,19 @@ def _inquiry_journeys(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.
           SELECT account_id, date AS hub_quote_at, interaction_id AS hub_quote_id
           FROM interactions
           WHERE interaction_type_listed AND interaction_type = 'Quote'
-            AND account_id IS NOT NULL AND date < $end_t),
+            AND account_id IS NOT NULL AND date < $end_t
+          QUALIFY row_number() OVER (PARTITION BY account_id, date ORDER BY row_id) = 1),
         erp_quote AS (
           SELECT erp_customer_id, date AS erp_quote_date, quote_id AS erp_quote_id
           FROM erp_quotes
-          WHERE division = $division AND erp_customer_id IS NOT NULL AND date <= $as_of),
+          WHERE division = $division AND erp_customer_id IS NOT NULL AND date <= $as_of
+          QUALIFY row_number() OVER (PARTITION BY erp_customer_id, date ORDER BY row_id) = 1),
         erp_sale AS (
           SELECT erp_customer_id, date AS sale_date, document_id AS sale_id, amount AS sale_amount
           FROM erp_sales
           WHERE division = $division AND erp_customer_id IS NOT NULL AND date <= $as_of
-            AND (amount IS NULL OR amount > 0)),
+            AND (amount IS NULL OR amount > 0)
+          QUALIFY row_number() OVER (PARTITION BY erp_customer_id, date ORDER BY row_id) = 1),
         j AS (
           SELECT q.*, h.hub_quote_at, h.hub_quote_id
           FROM inq q ASOF LEFT JOIN hub_quote h

@@ -23,7 +23,7 @@ import pandas as pd
 from hub_data.settings import Settings
 from metrics.calendar import TREND_WINDOWS, Window, quarter_of, window_ending
 from metrics.measurability import reason_for
-from metrics.registry import MetricSpec, division_metrics, trend
+from metrics.registry import MetricSpec, current_and_trend, division_metrics
 from metrics.result import KpiResult
 
 # What the denominator (rates) or n (medians, means, counts) of each KPI counts, for the
@@ -145,9 +145,8 @@ def tile_for(cur: duckdb.DuckDBPyConnection, spec: MetricSpec, *, division: str,
              windows: int = TREND_WINDOWS) -> PanelTile:
     """``spec`` for ``division`` over the 28 days ending on T, with its trend and change."""
     window = window_ending(as_of)
-    output = spec.run(cur, window=window, as_of=as_of, division=division, settings=settings)
-    history = trend(spec, cur, as_of=as_of, division=division, settings=settings,
-                    count=windows, current=output.result)
+    output, history = current_and_trend(spec, cur, as_of=as_of, division=division,
+                                        settings=settings, count=windows)
     if spec.grain == "quarter":
         last = quarter_of(window.end).start - dt.timedelta(days=1)
         previous = spec.run(cur, window=window_ending(last), as_of=as_of, division=division,

@@ -108,18 +108,21 @@ def _lead_journeys(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.dat
           SELECT account_id, date AS site_visit_at, interaction_id AS site_visit_id
           FROM interactions
           WHERE interaction_type_listed AND interaction_type = 'Site Visit'
-            AND account_id IS NOT NULL AND date < $end_t),
+            AND account_id IS NOT NULL AND date < $end_t
+          QUALIFY row_number() OVER (PARTITION BY account_id, date ORDER BY row_id) = 1),
         proposal AS (
           SELECT erp_customer_id, date AS proposal_date, quote_id AS proposal_id,
                  status AS proposal_status
           FROM erp_quotes
-          WHERE division = $division AND erp_customer_id IS NOT NULL AND date <= $as_of),
+          WHERE division = $division AND erp_customer_id IS NOT NULL AND date <= $as_of
+          QUALIFY row_number() OVER (PARTITION BY erp_customer_id, date ORDER BY row_id) = 1),
         won AS (
           SELECT erp_customer_id, date AS won_quote_date, quote_id AS won_quote_id,
                  coalesce(closed_date, date) AS won_on
           FROM erp_quotes
           WHERE division = $division AND erp_customer_id IS NOT NULL AND status = 'Won'
-            AND date <= $as_of AND coalesce(closed_date, date) <= $as_of),
+            AND date <= $as_of AND coalesce(closed_date, date) <= $as_of
+          QUALIFY row_number() OVER (PARTITION BY erp_customer_id, date ORDER BY row_id) = 1),
         j AS (
           SELECT l.*, v.site_visit_at, v.site_visit_id
           FROM lead l ASOF LEFT JOIN visit v
@@ -211,7 +214,9 @@ def avg_sales_cycle_days(cur: duckdb.DuckDBPyConnection, *, window: Window, as_o
                  i.account_id AS lead_account_id
           FROM interactions i JOIN accounts a ON a.account_id = i.account_id
           WHERE i.interaction_type_listed AND i.interaction_type = 'Lead'
-            AND a.erp_customer_id IS NOT NULL AND i.date IS NOT NULL)
+            AND a.erp_customer_id IS NOT NULL AND i.date IS NOT NULL
+          QUALIFY row_number() OVER (PARTITION BY a.erp_customer_id, i.date
+                                     ORDER BY i.row_id) = 1)
         SELECT w.quote_id, w.date, w.erp_customer_id, w.customer_name, w.salesperson,
                w.amount, w.status, w.closed_date, w.closed_on,
                CASE WHEN l.lead_at < w.closed_at THEN l.lead_id END AS lead_id,

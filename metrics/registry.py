@@ -39,12 +39,16 @@ class ByRows:
     rows, and a trend costs one query instead of one per window. With ``year_ago`` the rows
     also hold the same window last year, and each window gets both, tagged in ``period``
     (``current`` / ``year_ago``). ``period_of`` maps a window to the period the metric
-    measures (a calendar quarter), when that is not the window itself."""
+    measures (a calendar quarter), when that is not the window itself. ``window_rows``: a
+    run over one window returns exactly the span's rows of that window (so the current
+    window's rows can be cut from the span's); false for a metric whose rows show more than
+    its window (new distributors lists every distributor)."""
 
     reduce: RowsReducer
     day: str = "date"
     year_ago: bool = False
     period_of: Callable[[Window], Window] | None = None
+    window_rows: bool = True
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,8 @@ METRICS: tuple[MetricSpec, ...] = (
     # Medical
     MetricSpec("new_distributors", "New distributors this quarter", _MEDICAL, "count",
                "quarter", "Distributors signed (or first invoiced) in the calendar quarter.",
-               medical.new_distributors, ByRows(rows_count, "acquired_at", period_of=_quarter)),
+               medical.new_distributors, ByRows(rows_count, "acquired_at", period_of=_quarter,
+                                        window_rows=False)),
     MetricSpec("distributor_order_frequency", "Orders per distributor", _MEDICAL,
                "per_distributor", "window", "ERP sales to distributors per ordering "
                "distributor.", medical.distributor_order_frequency,
@@ -190,14 +195,36 @@ def trend(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
         results = [current or spec.run(cur, window=windows[-1], as_of=as_of, division=division,
                                        settings=settings).result] * len(windows)
     elif spec.by_rows is not None and len(windows) > 1:
-        results = _results_by_rows(spec, cur, windows=windows, as_of=as_of, division=division,
-                                   settings=settings)
+        results = [output.result for output in _outputs_by_rows(
+            spec, cur, windows=windows, as_of=as_of, division=division, settings=settings)]
         results[-1] = current or results[-1]
     else:
         results = [current if current is not None and window == windows[-1]
                    else spec.run(cur, window=window, as_of=as_of, division=division,
                                  settings=settings).result
                    for window in windows]
+    return _trend_frame(windows, results)
+
+
+def current_and_trend(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                      division: str, settings: Settings | None = None,
+                      count: int = TREND_WINDOWS) -> tuple[MetricOutput, pd.DataFrame]:
+    """The metric over the current window (its result and rows, as ``spec.run`` gives them)
+    and its :func:`trend`. A metric with ``by_rows`` gets both from its one run over the
+    span: the current window's rows are the span's rows of that window."""
+    windows = trend_windows(as_of, count)
+    if (spec.uses_window and spec.by_rows is not None and spec.by_rows.window_rows
+            and len(windows) > 1):
+        outputs = _outputs_by_rows(spec, cur, windows=windows, as_of=as_of, division=division,
+                                   settings=settings)
+        return outputs[-1], _trend_frame(windows, [output.result for output in outputs])
+    output = spec.run(cur, window=windows[-1], as_of=as_of, division=division,
+                      settings=settings)
+    return output, trend(spec, cur, as_of=as_of, division=division, settings=settings,
+                         count=count, current=output.result)
+
+
+def _trend_frame(windows: list[Window], results: list[KpiResult]) -> pd.DataFrame:
     return pd.DataFrame([{"window_start": window.start, "window_end": window.end,
                           "value": result.value, "numerator": result.numerator,
                           "denominator": result.denominator, "n": result.n,
@@ -205,10 +232,11 @@ def trend(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                          for window, result in zip(windows, results)])
 
 
-def _results_by_rows(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *,
+def _outputs_by_rows(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *,
                      windows: list[Window], as_of: dt.date, division: str,
-                     settings: Settings | None) -> list[KpiResult]:
-    """Each window's result from the rows of one run over the span of ``windows``."""
+                     settings: Settings | None) -> list[MetricOutput]:
+    """Each window's result and rows from the rows of one run over the span of ``windows``
+    (a window's rows keep the span's order, renumbered from 0)."""
     assert spec.by_rows is not None
     span = Window(windows[0].start, windows[-1].end)
     rows = spec.run(cur, window=span, as_of=as_of, division=division, settings=settings).rows
@@ -220,7 +248,7 @@ def _results_by_rows(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *,
         return ((day >= np.datetime64(window.lo, "us"))
                 & (day < np.datetime64(window.hi_until(as_of), "us")))
 
-    results = []
+    outputs = []
     for window in map(period_of, windows):
         inside = within(window)
         if spec.by_rows.year_ago:
@@ -229,5 +257,7 @@ def _results_by_rows(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *,
                 period=np.where(inside[inside | last], "current", "year_ago"))
         else:
             part = rows[inside]
-        results.append(spec.by_rows.reduce(spec.id, part, target=target, direction=direction))
-    return results
+        part = part.reset_index(drop=True)
+        outputs.append(MetricOutput(spec.by_rows.reduce(spec.id, part, target=target,
+                                                        direction=direction), part))
+    return outputs

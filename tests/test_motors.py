@@ -302,3 +302,34 @@ def test_motors_funnel_empty_window(quote_hub) -> None:
     funnel = motors_funnel(quote_hub.workspace(), window=Window(D(2026, 1, 1), D(2026, 1, 28)),
                            as_of=LATE_T)
     assert funnel["count"].tolist() == [0, 0, 0]
+
+
+def test_of_several_at_the_same_moment_the_first_row_is_named(make_hub) -> None:
+    # Each inquiry has two responses at the same minute, two ERP quotes on the same day and
+    # two sales on the same day: the rows name the first of each (the smaller row id, i.e.
+    # the earlier Excel row), the same on every run, whatever the join would pick.
+    pairs = range(1, 9)
+    rows, quotes, sales = [], [], []
+    for k in pairs:
+        rows.append(interaction(f"I{k}", T(2026, 3, 2, 9), f"C{k}", "Inquiry", ADA))
+        rows += [interaction(f"R{k}-{n}", T(2026, 3, 2, 10), f"C{k}", "Follow-up", ADA)
+                 for n in (1, 2)]
+        quotes += [quote(f"Q{k}-{n}", D(2026, 3, 3), f"E{k}", division=MOTORS) for n in (1, 2)]
+        sales += [sale(f"S{k}-{n}", D(2026, 3, 4), f"E{k}", 1000 * n, division=MOTORS)
+                  for n in (1, 2)]
+    hub = make_hub(accounts=[account(f"A{k}", MOTORS, erp=f"E{k}") for k in pairs],
+                   contacts=[contact(f"C{k}", f"A{k}") for k in pairs],
+                   customers=[customer(f"E{k}", MOTORS) for k in pairs],
+                   staff=[member(ADA, MOTORS)], interactions=rows, quotes=quotes, sales=sales)
+    window = Window(D(2026, 3, 2), D(2026, 3, 29))
+    for _ in range(3):
+        cur = hub.workspace()
+        answered = inquiry_response_12h(cur, window=window, as_of=D(2026, 3, 29),
+                                        division=MOTORS).rows.set_index("interaction_id")
+        journeys = motors_funnel_rows(cur, window=window, as_of=D(2026, 3, 29),
+                                      division=MOTORS).set_index("interaction_id")
+        for k in pairs:
+            assert answered.loc[f"I{k}", "response_id"] == f"R{k}-1"
+            assert journeys.loc[f"I{k}", "erp_quote_id"] == f"Q{k}-1"
+            assert journeys.loc[f"I{k}", "sale_id"] == f"S{k}-1"
+            assert journeys.loc[f"I{k}", "sale_amount"] == 1000

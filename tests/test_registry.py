@@ -162,6 +162,59 @@ def test_a_trend_by_rows_gives_the_numbers_of_one_run_per_window(spec, demo_work
     assert measured > 0, f"{spec.id}: the demo has nothing to compare"
 
 
+@pytest.mark.parametrize("spec", SHORTCUTS, ids=lambda s: s.id)
+def test_the_current_window_and_trend_from_one_run_are_those_of_separate_runs(spec,
+                                                                           demo_workspace):
+    """current_and_trend (what a tile shows): the current window's result and rows equal its
+    own run (rows in the same order, every column; an empty window may differ in dtypes), and
+    the trend equals :func:`trend`; at the demo's T and two earlier ones."""
+    from metrics.calendar import window_ending
+    from metrics.inputs import workspace
+    from metrics.registry import current_and_trend, trend
+
+    hub = demo_workspace
+    rows = 0
+    for as_of in (hub.settings.as_of, hub.settings.as_of - dt.timedelta(days=45),
+                  hub.settings.as_of - dt.timedelta(days=130)):
+        for division in spec.divisions:
+            cur = workspace(hub.con)
+            alone = spec.run(cur, window=window_ending(as_of), as_of=as_of, division=division,
+                             settings=hub.settings)
+            output, history = current_and_trend(spec, cur, as_of=as_of, division=division,
+                                                settings=hub.settings)
+            assert output.result == alone.result
+            pd.testing.assert_frame_equal(output.rows, alone.rows,
+                                          check_dtype=not alone.rows.empty,
+                                          check_index_type=not alone.rows.empty)
+            pd.testing.assert_frame_equal(
+                history, trend(spec, cur, as_of=as_of, division=division,
+                               settings=hub.settings), check_exact=True)
+            rows += len(alone.rows)
+    assert rows > 0, f"{spec.id}: the demo has no rows to compare"
+
+
+def test_the_current_window_and_trend_cost_one_run(make_hub):
+    import dataclasses
+
+    from metrics.registry import current_and_trend
+
+    hub = _inquiries(make_hub, [0, 28, 29, 300])
+    spec = BY_ID["qualified_inquiries"]
+    runs = []
+
+    def counted(*args, **kwargs):
+        runs.append(kwargs["window"])
+        return spec.compute(*args, **kwargs)
+
+    output, history = current_and_trend(dataclasses.replace(spec, compute=counted),
+                                        hub.workspace(), as_of=T_TREND, division="Motors",
+                                        settings=hub.settings)
+    assert len(runs) == 1
+    assert output.result.value == 1 and len(output.rows) == 1
+    assert list(output.rows.index) == [0]
+    assert list(history["value"]) == [0, 1] + [0] * 8 + [2, 1]
+
+
 def test_a_trend_by_rows_runs_its_metric_once(make_hub):
     import dataclasses
 
