@@ -81,6 +81,20 @@ def follow_through_actions(cur: duckdb.DuckDBPyConnection, *, window: Window, as
         _follow_through_params(window, as_of, division)).df()
 
 
+def follow_through_counts(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
+                          division: str | None, days: int) -> dict[int, tuple[int, int]]:
+    """The actions of :func:`follow_through_rate` over ``window`` counted per block of
+    ``days`` days from its start (by the due date's day): ``{block: (followed, actions)}``,
+    blocks without actions left out. A trend of back-to-back windows needs only these."""
+    params = {**_follow_through_params(window, as_of, division), "first": window.start,
+              "days": days}
+    return {int(block): (int(followed), int(actions)) for block, followed, actions in
+            cur.execute(f"""
+        SELECT date_diff('day', CAST($first AS DATE), CAST(due_date AS DATE)) // $days,
+               count(*) FILTER (in_numerator), count(*)
+        FROM ({_FOLLOW_THROUGH_SQL}) GROUP BY 1""", params).fetchall()}
+
+
 def follow_through_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
                         division: str | None, settings: Settings | None = None) -> MetricOutput:
     """Share of the division's actions that were followed through in time.
