@@ -73,7 +73,7 @@ def threads(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, division: str | N
     ``next_action``, ``due_date`` (the day), ``age_days`` (calendar days from the latest
     row's day to T), ``days_overdue`` (T − due in days, overdue threads only, else null),
     ``source_file``, ``source_sheet``, ``source_row``, ``row_id`` (so a steward can find the
-    row).
+    row), and the contact's ``email`` and ``mobile`` (to follow up).
 
     Spec: metrics.md "Next-action backlog". Readings: rows without a valid Date or dated after
     T are left out before the latest row is chosen; ``age_days`` counts calendar days.
@@ -87,7 +87,7 @@ def threads(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, division: str | N
                date_diff('day', CAST(t.date AS DATE), $as_of) AS age_days,
                CASE WHEN t.status = 'overdue'
                     THEN date_diff('day', t.due_day, $as_of) END AS days_overdue,
-               t.source_file, t.source_sheet, t.source_row, t.row_id
+               t.source_file, t.source_sheet, t.source_row, t.row_id, c.email, c.mobile
         FROM threads t
         LEFT JOIN accounts a ON a.account_id = t.account_id
         LEFT JOIN contacts c ON c.contact_id = t.contact_id

@@ -127,14 +127,7 @@ def division_threads(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                      division: str | None) -> pd.DataFrame:
     """:func:`metrics.backlog.threads` of ``division`` (the division of each thread's latest
     row; None: every thread), in its order, with the contact's ``email`` and ``mobile``."""
-    frame = threads(cur, as_of=as_of)
-    contacts = cur.execute("""
-        SELECT contact_id, email, mobile FROM contacts
-        QUALIFY row_number() OVER (PARTITION BY contact_id ORDER BY row_id) = 1""").df()
-    found = contacts.set_index("contact_id")
-    frame = frame.assign(email=frame["contact_id"].map(found["email"]),
-                         mobile=frame["contact_id"].map(found["mobile"]))
-    return in_division(frame, division)
+    return in_division(threads(cur, as_of=as_of), division)  # the dtypes of every thread's
 
 
 def in_division(frame: pd.DataFrame, division: str | None) -> pd.DataFrame:

@@ -120,12 +120,6 @@ def open_backlog(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.dat
         threads = backlog.threads(cur, as_of=as_of, division=division)
     mine = threads[(threads["division"] == division) & (threads["status"] != "closed")]
     mine = mine.head(top).reset_index(drop=True)
-    ids = [c for c in mine["contact_id"].dropna().unique()]
-    people = cur.execute("""
-        SELECT contact_id, any_value(email) AS email, any_value(mobile) AS mobile
-        FROM contacts WHERE list_contains($ids, contact_id) GROUP BY contact_id""",
-                         {"ids": ids}).df()
-    mine = mine.merge(people, on="contact_id", how="left")
     frame = pd.DataFrame({
         "status": mine["status"].map(STATUS_LABELS),
         "days_overdue": mine["days_overdue"],
