@@ -127,7 +127,9 @@ def division_threads(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                      division: str | None) -> pd.DataFrame:
     """:func:`metrics.backlog.threads` of ``division`` (the division of each thread's latest
     row; None: every thread), in its order, with the contact's ``email`` and ``mobile``."""
-    return in_division(threads(cur, as_of=as_of), division)  # the dtypes of every thread's
+    # Narrowed here, not in SQL: a division's frame then has the dtypes of the every-division
+    # frame the page narrows (a column without nulls in a division would fetch differently).
+    return in_division(threads(cur, as_of=as_of), division)
 
 
 def in_division(frame: pd.DataFrame, division: str | None) -> pd.DataFrame:
