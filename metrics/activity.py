@@ -13,6 +13,7 @@ import pandas as pd
 
 from hub_data.settings import Settings
 from metrics.calendar import Window, end_of, trend_windows
+from metrics.inputs import fetch_frame
 from metrics.result import HIGHER, Direction, MetricOutput, ratio_result
 
 FOLLOW_THROUGH = "follow_through_rate"
@@ -76,9 +77,9 @@ def follow_through_actions(cur: duckdb.DuckDBPyConnection, *, window: Window, as
     """The actions of :func:`follow_through_rate`, with only what a count of them needs:
     ``due_date``, ``in_numerator``, ``logged_by`` and ``account_id`` (a trend over a year of
     actions need not fetch every column of every one)."""
-    return cur.execute(f"""
+    return fetch_frame(cur, f"""
         SELECT due_date, in_numerator, logged_by, account_id FROM ({_FOLLOW_THROUGH_SQL})""",
-        _follow_through_params(window, as_of, division)).df()
+        _follow_through_params(window, as_of, division))
 
 
 def follow_through_counts(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
@@ -117,8 +118,8 @@ def follow_through_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
     no settings target applies then.
     """
     target, direction = _no_target(settings, division, FOLLOW_THROUGH)
-    rows = cur.execute(_FOLLOW_THROUGH_SQL,
-                       _follow_through_params(window, as_of, division)).df()
+    rows = fetch_frame(cur, _FOLLOW_THROUGH_SQL,
+                       _follow_through_params(window, as_of, division))
     followed = int(rows["in_numerator"].sum())
     result = ratio_result(FOLLOW_THROUGH, followed, len(rows), target=target,
                           direction=direction)
@@ -156,8 +157,8 @@ def collaboration(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.d
     per interaction, with who logged it and both divisions.
     """
     target, direction = _no_target(settings, division, COLLABORATION)
-    rows = cur.execute(COLLABORATION_ROWS + " ORDER BY i.date, i.row_id", {
-        "division": division, "lo": window.lo, "hi": window.hi_until(as_of)}).df()
+    rows = fetch_frame(cur, COLLABORATION_ROWS + " ORDER BY i.date, i.row_id", {
+        "division": division, "lo": window.lo, "hi": window.hi_until(as_of)})
     result = ratio_result(COLLABORATION, int(rows["in_numerator"].sum()), len(rows),
                           target=target, direction=direction)
     return MetricOutput(result, rows)

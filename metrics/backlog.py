@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from metrics.calendar import end_of
+from metrics.inputs import fetch_frame
 
 STATUSES: tuple[str, ...] = ("closed", "missing_next_action", "no_due_date", "overdue",
                              "due_this_week", "upcoming")
@@ -78,7 +79,7 @@ def threads(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, division: str | N
     Spec: metrics.md "Next-action backlog". Readings: rows without a valid Date or dated after
     T are left out before the latest row is chosen; ``age_days`` counts calendar days.
     """
-    return cur.execute(_THREADS_SQL + """
+    return fetch_frame(cur, _THREADS_SQL + """
         SELECT t.thread, t.thread_kind, t.contact_id, c.full_name AS contact_name,
                t.account_id, a.company_name, t.division, t.status,
                t.logged_by AS owner, a.account_owner,
@@ -97,7 +98,7 @@ def threads(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, division: str | N
                       WHEN 'missing_next_action' THEN 2 WHEN 'no_due_date' THEN 3
                       WHEN 'upcoming' THEN 4 ELSE 5 END,
                  days_overdue DESC NULLS LAST, t.due_day NULLS LAST, t.date, t.row_id
-    """, {**_params(as_of), "division": division, "account_id": account_id}).df()
+    """, {**_params(as_of), "division": division, "account_id": account_id})
 
 
 def status_counts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,

@@ -31,6 +31,9 @@ from typing import Any, Callable, Mapping
 import duckdb
 import pandas as pd
 
+from metrics.inputs import fetch_frame
+
+
 TABLES = ("interactions", "accounts", "contacts", "staff")
 KINDS = ("new", "edited", "deleted", "backdated")
 
@@ -117,8 +120,8 @@ def _compare(cur: duckdb.DuckDBPyConnection, table: str, snap: str, snap_account
     def rows(side: str, where: str) -> pd.DataFrame:
         select = ", ".join(f'"{side}_{c}" AS "{c}"' for c in shown)
         order = '"source_file", "source_row"' if "source_row" in shown else "1"
-        return cur.execute(f"{base} SELECT {select} FROM j WHERE {where} ORDER BY {order}",
-                           used).df()
+        return fetch_frame(cur, f"{base} SELECT {select} FROM j WHERE {where} ORDER BY {order}",
+                           used)
 
     new = rows("n", "ok IS NULL")
     deleted = rows("o", "nk IS NULL")
@@ -129,12 +132,11 @@ def _compare(cur: duckdb.DuckDBPyConnection, table: str, snap: str, snap_account
                 WHERE nk IS NOT NULL AND ok IS NOT NULL
                   AND "o_{c}" IS DISTINCT FROM "n_{c}" """
             for i, c in enumerate(compared))
-        edits = cur.execute(f"{base} SELECT * FROM ({edits_sql}) ORDER BY _key, _pos",
-                            used).df()
+        edits = fetch_frame(cur, f"{base} SELECT * FROM ({edits_sql}) ORDER BY _key, _pos",
+                            used)
         select = ", ".join(f'"n_{c}" AS "{c}"' for c in shown)
-        edited = cur.execute(
-            f"{base}, e AS ({edits_sql}) SELECT j.nk AS _key, {select} FROM j "
-            f"WHERE j.nk IN (SELECT _key FROM e) ORDER BY j.nk", used).df()
+        edited = fetch_frame(cur, f"{base}, e AS ({edits_sql}) SELECT j.nk AS _key, {select} FROM j "
+            f"WHERE j.nk IN (SELECT _key FROM e) ORDER BY j.nk", used)
     else:
         edits = pd.DataFrame(columns=["_key", "_pos", "column", "old", "new"])
         edited = pd.DataFrame(columns=["_key", *shown])

@@ -34,6 +34,7 @@ import plotly.graph_objects as go
 from hub_data.contract import DEFAULT_LISTS
 from metrics.calendar import Window, end_of, trend_windows
 from metrics.charts import _layout
+from metrics.inputs import fetch_frame
 from metrics.ownership import coverage, coverage_of_divisions
 from metrics.result import MetricOutput
 from metrics.report import report_divisions
@@ -238,8 +239,8 @@ def channel_mix(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.dat
     cell, comma-separated; else empty). Divisions in report order (any other division after
     them by name), channels in :func:`channel_order`. ``division=None``: every division.
     """
-    raw = cur.execute(_MIX_SQL, {"lo": window.lo, "hi": window.hi_until(as_of),
-                                 "division": division}).df()
+    raw = fetch_frame(cur, _MIX_SQL, {"lo": window.lo, "hi": window.hi_until(as_of),
+                                 "division": division})
     if raw.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in MIX_COLUMNS})
     listed = raw["channel_listed"].astype(bool)

@@ -50,6 +50,7 @@ from metrics.calendar import window_ending
 from metrics.charts import DIVISION_COLOURS, FONT, STATUS_COLOURS
 from metrics.exports import stamp, to_xlsx
 from metrics.formatting import day, kpi_target, kpi_value
+from metrics.inputs import fetch_frame
 from metrics.measurability import reason_for
 from metrics.pilot import PILOT_KPIS, pilot_summary
 from metrics.registry import BY_ID, METRICS
@@ -633,11 +634,11 @@ def requirements_log(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     ``evidence_state`` in words; ``value``, ``target_value``, ``gap`` as numbers)."""
     if triggers is None:
         triggers = crm_triggers(cur, as_of=as_of, settings=settings)
-    rows = cur.execute("""
+    rows = fetch_frame(cur, """
         SELECT id, raised_on, division, raised_by, pain_point,
                trim(coalesce(evidence_metric, '')) AS evidence_metric, status
         FROM store_requirements
-        WHERE raised_on IS NULL OR raised_on <= $as_of""", {"as_of": as_of}).df()
+        WHERE raised_on IS NULL OR raised_on <= $as_of""", {"as_of": as_of})
     if rows.empty:
         return pd.DataFrame({column: [] for column in LOG_COLUMNS})
     rows["raised_on"] = pd.to_datetime(rows["raised_on"]).dt.date
@@ -673,9 +674,9 @@ def next_requirement_id(ids: Sequence[object]) -> str:
 def hub_workbooks(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The Hub workbooks of this load (``file``, ``size_bytes``), by name: the open-time
     form's choices and the size recorded with a measurement."""
-    return cur.execute("""
+    return fetch_frame(cur, """
         SELECT file, size_bytes FROM files WHERE kind = $kind ORDER BY file""",
-                       {"kind": HUB_WORKBOOK}).df()
+                       {"kind": HUB_WORKBOOK})
 
 
 # ------------------------------------------------------------------------------ document

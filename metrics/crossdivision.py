@@ -23,6 +23,7 @@ import pandas as pd
 from hub_data.settings import Settings
 from metrics.activity import COLLABORATION, COLLABORATION_ROWS, collaboration_trend
 from metrics.calendar import Window, day_start, end_of
+from metrics.inputs import fetch_frame
 from metrics.result import HIGHER, MetricOutput, ratio_result
 
 YEAR_DAYS = 365
@@ -120,7 +121,7 @@ def divisions_per_customer(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) ->
     LEFT JOIN linked l USING (erp_customer_id)
     LEFT JOIN erp_customers c USING (erp_customer_id)
     ORDER BY revenue DESC, ids.erp_customer_id"""
-    return cur.execute(sql, _period(as_of, YEAR_DAYS)).df()
+    return fetch_frame(cur, sql, _period(as_of, YEAR_DAYS))
 
 
 def cross_division_customers(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
@@ -150,7 +151,7 @@ def cross_division_customers(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     LEFT JOIN linked l USING (erp_customer_id)
     LEFT JOIN erp_customers c USING (erp_customer_id)
     ORDER BY s.revenue DESC, s.erp_customer_id"""
-    rows = cur.execute(sql, _period(as_of, YEAR_DAYS, hub=False)).df()
+    rows = fetch_frame(cur, sql, _period(as_of, YEAR_DAYS, hub=False))
     result = ratio_result(CROSS_DIVISION, int(rows["in_numerator"].sum()), len(rows),
                           target=None, direction=HIGHER)
     return MetricOutput(result, rows)
@@ -252,8 +253,8 @@ def cross_sell_opportunity(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) ->
     LEFT JOIN caller o ON o.erp_customer_id = d.erp_customer_id
     WHERE t.erp_customer_id IS NULL
     ORDER BY rank, v.division"""
-    return cur.execute(sql, {**_period(as_of, YEAR_DAYS), "hub_owner": HUB_OWNER,
-                             "erp_salesperson": ERP_SALESPERSON}).df()
+    return fetch_frame(cur, sql, {**_period(as_of, YEAR_DAYS), "hub_owner": HUB_OWNER,
+                             "erp_salesperson": ERP_SALESPERSON})
 
 
 def silent_revenue(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
@@ -296,7 +297,7 @@ def silent_revenue(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     WHERE coalesce(t.recent, 0) = 0
       AND ($division::VARCHAR IS NULL OR a.division = $division::VARCHAR)
     ORDER BY s.revenue DESC, a.account_id"""
-    return cur.execute(sql, {**_period(as_of, SILENT_DAYS), "division": division}).df()
+    return fetch_frame(cur, sql, {**_period(as_of, SILENT_DAYS), "division": division})
 
 
 def collaboration_all(cur: duckdb.DuckDBPyConnection, *, window: Window,
@@ -312,8 +313,8 @@ def collaboration_all(cur: duckdb.DuckDBPyConnection, *, window: Window,
     Division. No target (``info``; ``no_data`` on a zero denominator). Rows: one per
     interaction (as :func:`metrics.activity.collaboration`), oldest first.
     """
-    rows = cur.execute(COLLABORATION_ROWS + " ORDER BY i.date, i.row_id", {
-        "lo": window.lo, "hi": window.hi_until(as_of), "division": None}).df()
+    rows = fetch_frame(cur, COLLABORATION_ROWS + " ORDER BY i.date, i.row_id", {
+        "lo": window.lo, "hi": window.hi_until(as_of), "division": None})
     result = ratio_result(COLLABORATION, int(rows["in_numerator"].sum()), len(rows),
                           target=None, direction=HIGHER)
     return MetricOutput(result, rows)
@@ -333,8 +334,8 @@ def who_helps_whom(cur: duckdb.DuckDBPyConnection, *, window: Window,
            count(*) AS interactions, bool_or(in_numerator) AS in_numerator
     FROM ({COLLABORATION_ROWS}) GROUP BY ALL
     ORDER BY staff_division NULLS LAST, account_division"""
-    return cur.execute(sql, {"lo": window.lo, "hi": window.hi_until(as_of),
-                             "division": None}).df()
+    return fetch_frame(cur, sql, {"lo": window.lo, "hi": window.hi_until(as_of),
+                             "division": None})
 
 
 def collaboration_all_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:

@@ -39,6 +39,7 @@ from hub_data.privacy import mask_email, mask_frame, mask_phone
 from hub_data.settings import Settings
 from metrics.calendar import Window, end_of, monday, window_ending
 from metrics.charts import STATUS_COLOURS, _layout
+from metrics.inputs import fetch_frame
 from metrics.result import Direction, KpiResult, ratio_result, status_for
 from metrics.targets import DEFAULTS, target_for
 
@@ -204,8 +205,8 @@ def fix_list(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, division: str | 
     ``all_findings``: every load finding instead (warnings, accounts, contacts, ERP, ...); a
     finding outside Interactions has no date and takes its division from its account.
     """
-    frame = cur.execute(_FIX_LIST_SQL, _fix_list_params(
-        as_of, division, week_start, codes, logged_by, all_findings)).df()
+    frame = fetch_frame(cur, _FIX_LIST_SQL, _fix_list_params(
+        as_of, division, week_start, codes, logged_by, all_findings))
     frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
     return frame
 
@@ -283,7 +284,7 @@ def error_rate_by_week(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     week_end, complete (Sunday < T), entries (interactions dated in the week and ≤ T),
     entries_with_errors (with at least one entry error), error_rate (null without entries)."""
     first = monday(as_of) - dt.timedelta(days=7 * (weeks - 1))
-    frame = cur.execute(f"""
+    frame = fetch_frame(cur, f"""
         WITH w AS (SELECT CAST($first + INTERVAL (7 * k) DAY AS DATE) AS week_start
                    FROM range(0, $weeks) t(k)),
         {_ERRORS_CTE},
@@ -301,7 +302,7 @@ def error_rate_by_week(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
         GROUP BY ALL ORDER BY w.week_start""", {
             "first": first, "weeks": weeks, "entry": _ENTRY, "as_of": as_of,
             "lo": dt.datetime.combine(first, dt.time()), "hi": end_of(as_of),
-            "division": division}).df()
+            "division": division})
     for column in ("week_start", "week_end"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
     return frame
@@ -313,7 +314,7 @@ def errors_by_code(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     """Per entry-error code (all nine, zeros included): rows (interaction rows not dated after
     T carrying it — the report's ``findings.by_code``), findings (cells), severity and fix;
     most rows first, ties in :data:`CODE_PRIORITY` order. Same filters as :func:`fix_list`."""
-    frame = cur.execute(f"""
+    frame = fetch_frame(cur, f"""
         WITH fl AS ({_FIX_LIST_SQL}),
         c AS (SELECT unnest($entry) AS code)
         SELECT c.code, count(DISTINCT fl.row_id) AS rows, count(fl.code) AS findings,
@@ -321,7 +322,7 @@ def errors_by_code(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
         FROM c LEFT JOIN fl USING (code)
         GROUP BY c.code
         ORDER BY rows DESC, list_position($priority, c.code)""",
-        _fix_list_params(as_of, division, week_start, logged_by=logged_by)).df()
+        _fix_list_params(as_of, division, week_start, logged_by=logged_by))
     frame.insert(1, "label", frame["code"].map(CODE_LABELS))
     return frame
 
@@ -335,7 +336,7 @@ def error_rate_by_logger(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     on_roster. Ordered by name (a coaching list, never a ranking); a blank Logged By is
     null."""
     window = window or window_ending(as_of)
-    frame = cur.execute(f"""
+    frame = fetch_frame(cur, f"""
         WITH r AS (
           SELECT i.row_id, i.logged_by, i.logged_by_on_roster FROM interactions i
           WHERE i.date >= $lo AND i.date < $hi
@@ -362,7 +363,7 @@ def error_rate_by_logger(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
         GROUP BY r.logged_by
         ORDER BY r.logged_by IS NULL, lower(r.logged_by), r.logged_by""", {
         "lo": window.lo, "hi": window.hi_until(as_of), "division": division,
-        "entry": _ENTRY, "priority": _PRIORITY, **_fix_params()}).df()
+        "entry": _ENTRY, "priority": _PRIORITY, **_fix_params()})
     return frame
 
 
@@ -386,7 +387,6 @@ _SIMILAR = """CASE WHEN jaro_winkler_similarity(a.norm, b.norm) >= 0.90
   THEN damerau_levenshtein(a.norm, b.norm)
        <= greatest(1, (least(len(a.norm), len(b.norm)) - len(a.block) - 1) // 6)
   ELSE false END"""
-
 
 
 def _similar_pairs(p: str, source: str) -> str:
@@ -494,7 +494,7 @@ def duplicate_candidates(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     are only compared within a block: contacts with the same first name, accounts with the
     same first word.
     """
-    frame = cur.execute(_DUPLICATES_SQL).df()
+    frame = fetch_frame(cur, _DUPLICATES_SQL)
     return frame
 
 

@@ -13,6 +13,8 @@ import pandas as pd
 from hub_data.contract import ENTRY_ERROR_CODES
 from hub_data.database import table_counts
 from hub_data.drift import KIND_LABELS
+from metrics.inputs import fetch_frame
+
 
 @dataclass(frozen=True)
 class LoadSummary:
@@ -39,7 +41,7 @@ def file_overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per file: status, kind, size, modified, seconds, sheets found and rows loaded,
     problem message, its errors/warnings and its differences from the master template
     (``drift``); failed files first, then by name."""
-    return con.execute("""
+    return fetch_frame(con, """
         WITH counts AS (
           SELECT file, count(*) FILTER (severity = 'error') AS errors,
                  count(*) FILTER (severity = 'warning') AS warnings
@@ -50,7 +52,7 @@ def file_overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                f.message, coalesce(c.errors, 0) AS errors, coalesce(c.warnings, 0) AS warnings,
                (SELECT count(*) FROM drift d WHERE d.file = f.file) AS drift
         FROM files f LEFT JOIN counts c USING (file)
-        ORDER BY f.status = 'failed' DESC, f.file""").df()
+        ORDER BY f.status = 'failed' DESC, f.file""")
 
 
 def table_rows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -60,17 +62,17 @@ def table_rows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def load_problems(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every load problem: file, code, message."""
-    return con.execute("SELECT file, code, message FROM load_problems ORDER BY file, code").df()
+    return fetch_frame(con, "SELECT file, code, message FROM load_problems ORDER BY file, code")
 
 
 def findings_by_code(con: duckdb.DuckDBPyConnection, file: str | None = None) -> pd.DataFrame:
     """Findings per (code, severity), with the table they are in, the number of files and an
     example message; entry errors flagged; most frequent first. ``file`` narrows to one file."""
-    frame = con.execute("""
+    frame = fetch_frame(con, """
         SELECT code, severity, "table", count(*) AS findings,
                count(DISTINCT file) AS files, min(message) AS example
         FROM findings WHERE $file IS NULL OR file = $file
-        GROUP BY ALL ORDER BY severity, findings DESC, code""", {"file": file}).df()
+        GROUP BY ALL ORDER BY severity, findings DESC, code""", {"file": file})
     frame.insert(1, "entry_error", frame["code"].isin(ENTRY_ERROR_CODES))
     return frame
 
@@ -87,7 +89,7 @@ def template_drift(con: duckdb.DuckDBPyConnection, file: str | None = None) -> p
     order), None for a workbook without accounts — so a change request goes to the division
     that made the change.
     """
-    frame = con.execute("""
+    frame = fetch_frame(con, """
         WITH owners AS (
           SELECT source_file AS file, division FROM accounts WHERE division IS NOT NULL
           GROUP BY source_file, division
@@ -96,7 +98,7 @@ def template_drift(con: duckdb.DuckDBPyConnection, file: str | None = None) -> p
         SELECT d.file, o.division, d.kind, d.sheet, d.found, d.master, d.message
         FROM drift d LEFT JOIN owners o USING (file)
         WHERE $file IS NULL OR d.file = $file
-        ORDER BY d.file, d.position""", {"file": file}).df()
+        ORDER BY d.file, d.position""", {"file": file})
     frame.insert(3, "change", frame["kind"].map(KIND_LABELS).astype(object))
     return frame[DRIFT_COLUMNS]
 

@@ -15,7 +15,7 @@ import duckdb
 
 from hub_data.settings import Settings
 from metrics.calendar import Window, end_of
-from metrics.inputs import execute_named
+from metrics.inputs import query_frame
 from metrics.medical import IS_SALE, mean_amount_yoy
 from metrics.result import MetricOutput, RowsAverage, ratio_result
 from metrics.targets import target_for
@@ -70,7 +70,7 @@ def repeat_customer_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_o
               "first_lo": as_of - dt.timedelta(days=REPEAT_COHORT_FIRST_DAYS),
               "first_hi": as_of - dt.timedelta(days=REPEAT_COHORT_LAST_DAYS),
               "within": REPEAT_WITHIN_DAYS}
-    rows = execute_named(cur, f"""
+    rows = query_frame(cur, f"""
         WITH sales AS (
           SELECT s.row_id, s.document_id, s.date, s.erp_customer_id, s.amount
           FROM erp_sales s
@@ -93,7 +93,7 @@ def repeat_customer_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_o
                r.repeat_document, r.repeat_on, r.repeat_document IS NOT NULL AS in_numerator
         FROM firsts f LEFT JOIN repeats r ON r.erp_customer_id = f.erp_customer_id
         LEFT JOIN erp_customers c ON c.erp_customer_id = f.erp_customer_id
-        ORDER BY f.first_sale_on, f.erp_customer_id""", values).df()
+        ORDER BY f.first_sale_on, f.erp_customer_id""", values)
     result = ratio_result("repeat_customer_rate", int(rows["in_numerator"].sum()), len(rows),
                           target=target, direction=direction)
     return MetricOutput(result, rows)
@@ -111,11 +111,11 @@ def online_review_score(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
     """
     target, direction = target_for(settings, division, "online_review_score")
     values = {"division": division, "lo": window.lo, "hi": window.hi_until(as_of)}
-    rows = execute_named(cur, """
+    rows = query_frame(cur, """
         SELECT row_id, source_file, source_row, date, division, platform, rating,
                true AS in_numerator
         FROM reviews
         WHERE division = $division AND rating IS NOT NULL AND date >= $lo AND date < $hi
-        ORDER BY date, row_id""", values).df()
+        ORDER BY date, row_id""", values)
     return MetricOutput(MEAN_RATING("online_review_score", rows, target=target,
                                     direction=direction), rows)

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from hub_data.store import TABLES
 
@@ -50,5 +51,53 @@ def execute_named(cur: duckdb.DuckDBPyConnection, sql: str,
 
 def query_frame(cur: duckdb.DuckDBPyConnection, sql: str,
                 params: Mapping[str, Any]) -> pd.DataFrame:
-    """:func:`execute_named`, fetched as a DataFrame."""
-    return execute_named(cur, sql, params).df()
+    """:func:`execute_named`, fetched as a DataFrame (by :func:`fetch_frame`)."""
+    used = set(_PARAMETER.findall(sql))
+    return fetch_frame(cur, sql, {name: value for name, value in params.items() if name in used})
+
+
+# DuckDB types fetched through Arrow (see fetch_frame); any other type takes DuckDB's .df().
+_ARROW_TYPES = {"VARCHAR", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "DOUBLE", "FLOAT",
+                "BOOLEAN", "DATE", "TIMESTAMP"}
+_NULLABLE_INTEGERS = {8: "Int8", 16: "Int16", 32: "Int32", 64: "Int64"}
+
+
+def fetch_frame(cur: duckdb.DuckDBPyConnection, sql: str,
+                params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """The result of the query ``sql`` (a SELECT) as the DataFrame DuckDB's ``.df()`` gives,
+    the same dtypes included, at a third of its cost on text columns.
+
+    ``.df()`` turns every text cell into a Python object and pandas then packs them again as
+    Arrow-backed text; fetched as Arrow, the text stays Arrow. The dtypes follow ``.df()``:
+    an integer or boolean column with a null is nullable (``Int64``, ``boolean``), a DATE is
+    ``datetime64[us]``, text is ``str`` (``object`` when every cell is null, or there are no
+    rows). A result with another type (lists, maps, decimals, time zones) or with two columns
+    of one name is fetched by ``.df()`` itself."""
+    # A result left unread by execute() (a fetchone) blocks DuckDB 2's relation API;
+    # execute() would drop it, so drop it here too (DuckDB 1 has no such result).
+    if hasattr(cur, "abort"):
+        cur.abort()
+    relation = cur.sql(sql, params=dict(params) if params else None)
+    types = [str(kind) for kind in relation.types]
+    if (not types or any(kind not in _ARROW_TYPES for kind in types)
+            or len(set(relation.columns)) < len(relation.columns)):
+        return relation.df()
+    table = relation.to_arrow_table()
+    return pd.DataFrame({name: _column(table.column(name)) for name in table.column_names},
+                        columns=table.column_names)
+
+
+def _column(values: pa.ChunkedArray) -> Any:
+    """One Arrow column as ``.df()`` would give it (see :func:`fetch_frame`)."""
+    kind, nulls = values.type, values.null_count
+    if pa.types.is_string(kind):
+        if nulls == len(values):  # no text at all (or no rows)
+            return pd.Series([None] * len(values), dtype=object)
+        return values.to_pandas()
+    if pa.types.is_integer(kind) and nulls:
+        return pd.array(values.to_pandas(), dtype=_NULLABLE_INTEGERS[kind.bit_width])
+    if pa.types.is_boolean(kind) and nulls:
+        return pd.array(values.to_pylist(), dtype="boolean")
+    if pa.types.is_date32(kind):
+        return values.cast(pa.timestamp("us")).to_numpy()
+    return values.to_numpy()

@@ -23,7 +23,7 @@ from hub_data.settings import Settings
 from metrics.calendar import Window, end_of, quarter_of
 from metrics.result import (Direction, MetricOutput, RowsAverage, RowsMeanYoy, RowsPer,
                             make_result)
-from metrics.inputs import execute_named
+from metrics.inputs import query_frame
 from metrics.targets import target_for
 
 DISTRIBUTOR = "Distributor"
@@ -83,10 +83,10 @@ def mean_amount_yoy(cur: duckdb.DuckDBPyConnection, kpi_id: str, candidates_sql:
           FROM candidates c
           WHERE (c.amount IS NULL OR c.amount > 0) AND c.date IS NOT NULL
             AND ((c.date >= $lo AND c.date < $hi) OR (c.date >= $ylo AND c.date < $yhi)))"""
-    rows = execute_named(cur, tagged + """
+    rows = query_frame(cur, tagged + """
         SELECT *, period = 'current' AND amount IS NOT NULL AS in_numerator,
                period = 'year_ago' AND amount IS NOT NULL AS in_denominator
-        FROM tagged ORDER BY period, date, document_id""", values).df()
+        FROM tagged ORDER BY period, date, document_id""", values)
     return MetricOutput(MEAN_AMOUNT_YOY(kpi_id, rows, target=target, direction=direction), rows)
 
 
@@ -108,7 +108,7 @@ def new_distributors(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: d
     quarter = quarter_of(window.end)
     values = {"division": division, "distributor": DISTRIBUTOR, "signed": DISTRIBUTOR_SIGNED,
               "t_end": end_of(as_of), "q_lo": quarter.lo, "q_hi": quarter.hi_until(as_of)}
-    rows = execute_named(cur, f"""
+    rows = query_frame(cur, f"""
         WITH d AS (
           SELECT account_id, company_name, erp_customer_id, account_owner FROM accounts
           WHERE division = $division AND account_type = $distributor),
@@ -135,7 +135,7 @@ def new_distributors(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: d
           FROM d LEFT JOIN signed g ON g.account_id = d.account_id
                  LEFT JOIN first_sale f ON f.erp_customer_id = d.erp_customer_id)
         SELECT *, coalesce(acquired_at >= $q_lo AND acquired_at < $q_hi, false) AS in_numerator
-        FROM acquired ORDER BY acquired_at NULLS LAST, account_id""", values).df()
+        FROM acquired ORDER BY acquired_at NULLS LAST, account_id""", values)
     count = int(rows["in_numerator"].sum())
     result = make_result("new_distributors", value=count, n=count, target=target,
                          direction=direction)
@@ -156,9 +156,9 @@ def distributor_order_frequency(cur: duckdb.DuckDBPyConnection, *, window: Windo
     values = {"division": division, "distributor": DISTRIBUTOR, "lo": window.lo,
               "hi": window.hi_until(as_of)}
     sales = f"WITH sales AS ({DISTRIBUTOR_SALES} AND {IS_SALE})"
-    rows = execute_named(cur, sales + """
+    rows = query_frame(cur, sales + """
         SELECT *, true AS in_numerator FROM sales
-        WHERE date >= $lo AND date < $hi ORDER BY date, document_id""", values).df()
+        WHERE date >= $lo AND date < $hi ORDER BY date, document_id""", values)
     return MetricOutput(ORDERS_PER_DISTRIBUTOR("distributor_order_frequency", rows,
                                                target=target, direction=direction), rows)
 
@@ -195,7 +195,7 @@ def quality_flag_resolution_hours(cur: duckdb.DuckDBPyConnection, *, window: Win
     target, direction = target_for(settings, division, "quality_flag_resolution_hours")
     values = {"division": division, "flag": QUALITY_FLAG, "resolved": QUALITY_RESOLVED,
               "lo": window.lo, "hi": window.hi_until(as_of), "t_end": end_of(as_of)}
-    rows = execute_named(cur, """
+    rows = query_frame(cur, """
         WITH flags AS (
           SELECT row_id, interaction_id, date AS flagged_at, account_id, contact_id,
                  logged_by, notes, coalesce(resolved, false) AS resolved_yes
@@ -222,6 +222,6 @@ def quality_flag_resolution_hours(cur: duckdb.DuckDBPyConnection, *, window: Win
                resolution, resolved_at, resolved_by_interaction,
                epoch(coalesce(resolved_at, $t_end) - flagged_at) / 3600.0 AS hours,
                true AS in_numerator
-        FROM measured ORDER BY flagged_at, row_id""", values).df()
+        FROM measured ORDER BY flagged_at, row_id""", values)
     return MetricOutput(MEDIAN_HOURS("quality_flag_resolution_hours", rows, target=target,
                                      direction=direction), rows)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from hub_data.settings import Settings
 from metrics.calendar import Window, day_start, end_of
+from metrics.inputs import fetch_frame
 from metrics.result import HIGHER, MetricOutput, ratio_result
 
 YEAR_DAYS = 365
@@ -105,7 +106,7 @@ def accounts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
     tie-break: name order). An owner not on the roster or gone can be both orphan and
     conflict; a blank owner is only an orphan.
     """
-    return cur.execute(_ACCOUNTS_SQL + " ORDER BY row_id", _params(as_of)).df()
+    return fetch_frame(cur, _ACCOUNTS_SQL + " ORDER BY row_id", _params(as_of))
 
 
 def counts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
@@ -141,8 +142,8 @@ _COVERAGE_SQL = """
 
 def _coverage_rows(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.date,
                    division: str | None) -> pd.DataFrame:
-    return cur.execute(_COVERAGE_SQL, {**_params(as_of), "division": division, "lo": window.lo,
-                                       "hi": window.hi_until(as_of)}).df()
+    return fetch_frame(cur, _COVERAGE_SQL, {**_params(as_of), "division": division, "lo": window.lo,
+                                       "hi": window.hi_until(as_of)})
 
 
 def _coverage_output(rows: pd.DataFrame) -> MetricOutput:

@@ -30,6 +30,7 @@ from hub_data.contract import ENTRY_ERROR_CODES
 from hub_data.settings import Settings
 from metrics.calendar import (PILOT_WEEKS, Window, end_of, monday, pilot_week,
                               pilot_week_number)
+from metrics.inputs import fetch_frame
 from metrics.result import (KpiResult, MetricOutput, empty_result, make_result,
                             ratio_result)
 from metrics.targets import target_for
@@ -68,7 +69,7 @@ def adoption_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.d
     roster (shown as "not on the roster"), ``in_staff`` false for other logged names.
     """
     target, direction = target_for(settings, division, "adoption_rate")
-    rows = cur.execute("""
+    rows = fetch_frame(cur, """
         WITH s AS (
           SELECT name, role FROM staff
           WHERE division = $division AND customer_facing
@@ -89,7 +90,7 @@ def adoption_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.d
         ORDER BY in_staff DESC, logged, name""",
                        {"division": division, "first_day": window.start,
                         "last_day": window.end, "lo": window.lo,
-                        "hi": window.hi_until(as_of)}).df()
+                        "hi": window.hi_until(as_of)})
     staff = rows[rows["in_staff"]]
     result = ratio_result("adoption_rate", int(staff["in_numerator"].sum()), len(staff),
                           target=target, direction=direction)
@@ -98,7 +99,7 @@ def adoption_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.d
 
 def _entries(cur: duckdb.DuckDBPyConnection, division: str, lo: dt.datetime,
              hi: dt.datetime) -> pd.DataFrame:
-    return cur.execute("""
+    return fetch_frame(cur, """
         WITH errs AS (
           SELECT row_id, string_agg(DISTINCT code, ', ' ORDER BY code) AS codes
           FROM findings WHERE "table" = 'interactions' AND list_contains($codes, code)
@@ -108,7 +109,7 @@ def _entries(cur: duckdb.DuckDBPyConnection, division: str, lo: dt.datetime,
                e.row_id IS NOT NULL AS in_numerator
         FROM interactions i LEFT JOIN errs e ON e.row_id = i.row_id
         WHERE i.division = $division AND i.date >= $lo AND i.date < $hi
-        ORDER BY i.row_id""", {"division": division, "lo": lo, "hi": hi, "codes": _CODES}).df()
+        ORDER BY i.row_id""", {"division": division, "lo": lo, "hi": hi, "codes": _CODES})
 
 
 def data_quality_error_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
@@ -130,7 +131,7 @@ def _meeting_weeks(cur: duckdb.DuckDBPyConnection, division: str, weeks: list[Wi
     """One row per week: meetings with used_hub true held in it (up to T)."""
     if not weeks:
         return pd.DataFrame({"week_start": [], "meetings": [], "in_numerator": []})
-    return cur.execute("""
+    return fetch_frame(cur, """
         WITH w AS (SELECT unnest($mondays) AS week_start)
         SELECT w.week_start, count(m.held_on) AS meetings,
                count(m.held_on) > 0 AS in_numerator
@@ -140,7 +141,7 @@ def _meeting_weeks(cur: duckdb.DuckDBPyConnection, division: str, weeks: list[Wi
          AND m.held_on <= $as_of
         GROUP BY w.week_start ORDER BY w.week_start""",
                        {"mondays": [w.start for w in weeks], "division": division,
-                        "as_of": as_of}).df()
+                        "as_of": as_of})
 
 
 def _judged_weeks(window: Window, as_of: dt.date) -> list[Window]:
@@ -172,7 +173,7 @@ def survey_answers(cur: duckdb.DuckDBPyConnection, *, division: str, lo: dt.date
     entered in the app (an app answer equal to a file answer counts once). Answers with a
     blank or unknown Division or a score outside 1–5 count nowhere. ``in_numerator``: both
     Ease of Use and Value are 4 or 5."""
-    frame = cur.execute("""
+    frame = fetch_frame(cur, """
         WITH divisions AS (SELECT value FROM lists WHERE source_file = '*' AND list = 'divisions'),
         file_answers AS (
           SELECT date, division, ease_of_use, value, comments, 'survey file' AS source,
@@ -198,7 +199,7 @@ def survey_answers(cur: duckdb.DuckDBPyConnection, *, division: str, lo: dt.date
           SELECT 1 FROM keyed f WHERE f.source = 'survey file' AND f.date = a.date
              AND f.ease_of_use = a.ease_of_use AND f.value = a.value AND f.k = a.k
              AND coalesce(lower(trim(f.comments)), '') = coalesce(lower(trim(a.comments)), ''))
-        ORDER BY date, source""", {"division": division, "lo": lo, "hi": hi}).df()
+        ORDER BY date, source""", {"division": division, "lo": lo, "hi": hi})
     frame["date"] = pd.to_datetime(frame["date"]).dt.date
     return frame
 
@@ -227,7 +228,7 @@ def pilot_weeks(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.date
         return pd.DataFrame(columns=["week", "week_start", "complete", "logged", "staff",
                                      "adoption_rate", "entries", "entries_with_errors",
                                      "data_quality_error_rate", "meetings", "review_held"])
-    frame = cur.execute("""
+    frame = fetch_frame(cur, """
         WITH w AS (
           SELECT k AS week, CAST($start + INTERVAL (7 * (k - 1)) DAY AS DATE) AS week_start
           FROM range(1, $count + 1) t(k)),
@@ -260,7 +261,7 @@ def pilot_weeks(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.date
         ORDER BY w.week""", {
             "start": start, "count": count, "division": division, "as_of": as_of,
             "lo": dt.datetime.combine(start, dt.time()),
-            "hi": min(pilot_week(start, count).hi, end_of(as_of)), "codes": _CODES}).df()
+            "hi": min(pilot_week(start, count).hi, end_of(as_of)), "codes": _CODES})
     frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
     held = _meeting_weeks(cur, division, [pilot_week(start, k) for k in frame["week"]], as_of)
     frame["meetings"] = held["meetings"].astype(int).to_numpy()

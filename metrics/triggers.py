@@ -26,6 +26,7 @@ import pandas as pd
 
 from hub_data.settings import Settings, Thresholds
 from metrics.calendar import end_of
+from metrics.inputs import fetch_frame
 
 MB = 1_048_576
 LAST_WEEKS = 4
@@ -56,7 +57,7 @@ def size_history(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFr
     Spec: metrics.md "CRM projection" (Precise readings).
     """
     largest = _largest_workbook(cur)
-    return cur.execute("""
+    return fetch_frame(cur, """
         SELECT DISTINCT h.file, h.modified_at, h.size_bytes, h.size_bytes / $mb AS size_mb,
                coalesce(h.file = $largest, false) AS largest
         FROM store_load_history h
@@ -64,7 +65,7 @@ def size_history(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFr
           AND h.modified_at IS NOT NULL AND h.modified_at < $end AND h.size_bytes IS NOT NULL
         ORDER BY h.file, h.modified_at, h.size_bytes""",
                        {"end": end_of(as_of), "largest": largest[0] if largest else None,
-                        "kind": HUB_WORKBOOK, "mb": float(MB)}).df()
+                        "kind": HUB_WORKBOOK, "mb": float(MB)})
 
 
 def open_time_history(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
@@ -74,11 +75,11 @@ def open_time_history(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.D
     Points for :func:`project` on the pages (seconds over time). Spec: metrics.md "CRM-review
     triggers", open time.
     """
-    return cur.execute("""
+    return fetch_frame(cur, """
         SELECT measured_at, workbook, seconds, size_bytes, measured_by
         FROM store_open_times
         WHERE measured_at IS NOT NULL AND measured_at < $end AND seconds IS NOT NULL
-        ORDER BY measured_at, seconds""", {"end": end_of(as_of)}).df()
+        ORDER BY measured_at, seconds""", {"end": end_of(as_of)})
 
 
 def steward_hours_weekly(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
@@ -89,7 +90,7 @@ def steward_hours_weekly(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> p
     Sorted by division, then week. Rows without a division, week or hours are left out.
     Spec: metrics.md "steward_hours" (Precise readings).
     """
-    return cur.execute("""
+    return fetch_frame(cur, """
         SELECT division, week_start, sum(hours) AS hours, count(*) AS entries,
                row_number() OVER (PARTITION BY division ORDER BY week_start DESC)
                  <= $last_weeks AS recent
@@ -97,7 +98,7 @@ def steward_hours_weekly(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> p
         WHERE division IS NOT NULL AND week_start IS NOT NULL AND week_start <= $as_of
           AND hours IS NOT NULL
         GROUP BY division, week_start
-        ORDER BY division, week_start""", {"as_of": as_of, "last_weeks": LAST_WEEKS}).df()
+        ORDER BY division, week_start""", {"as_of": as_of, "last_weeks": LAST_WEEKS})
 
 
 @dataclass(frozen=True)
