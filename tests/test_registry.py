@@ -193,6 +193,17 @@ def test_the_current_window_and_trend_from_one_run_are_those_of_separate_runs(sp
     assert rows > 0, f"{spec.id}: the demo has no rows to compare"
 
 
+def _counting(spec):
+    """A compute function that runs ``spec``'s and records each window it is run for."""
+    runs = []
+
+    def counted(*args, **kwargs):
+        runs.append(kwargs["window"])
+        return spec.compute(*args, **kwargs)
+
+    return counted, runs
+
+
 def test_the_current_window_and_trend_cost_one_run(make_hub):
     import dataclasses
 
@@ -200,12 +211,7 @@ def test_the_current_window_and_trend_cost_one_run(make_hub):
 
     hub = _inquiries(make_hub, [0, 28, 29, 300])
     spec = BY_ID["qualified_inquiries"]
-    runs = []
-
-    def counted(*args, **kwargs):
-        runs.append(kwargs["window"])
-        return spec.compute(*args, **kwargs)
-
+    counted, runs = _counting(spec)
     output, history = current_and_trend(dataclasses.replace(spec, compute=counted),
                                         hub.workspace(), as_of=T_TREND, division="Motors",
                                         settings=hub.settings)
@@ -222,12 +228,7 @@ def test_a_trend_by_rows_runs_its_metric_once(make_hub):
 
     hub = _inquiries(make_hub, [0, 28, 29, 300])
     spec = BY_ID["qualified_inquiries"]
-    runs = []
-
-    def counted(*args, **kwargs):
-        runs.append(kwargs["window"])
-        return spec.compute(*args, **kwargs)
-
+    counted, runs = _counting(spec)
     for kind, expected in ((spec, 1), (dataclasses.replace(spec, by_rows=None), 12)):
         runs.clear()
         frame = trend(dataclasses.replace(kind, compute=counted), hub.workspace(), as_of=T_TREND,
