@@ -135,7 +135,8 @@ def _compare(cur: duckdb.DuckDBPyConnection, table: str, snap: str, snap_account
         edits = fetch_frame(cur, f"{base} SELECT * FROM ({edits_sql}) ORDER BY _key, _pos",
                             used)
         select = ", ".join(f'"n_{c}" AS "{c}"' for c in shown)
-        edited = fetch_frame(cur, f"{base}, e AS ({edits_sql}) SELECT j.nk AS _key, {select} FROM j "
+        edited = fetch_frame(
+            cur, f"{base}, e AS ({edits_sql}) SELECT j.nk AS _key, {select} FROM j "
             f"WHERE j.nk IN (SELECT _key FROM e) ORDER BY j.nk", used)
     else:
         edits = pd.DataFrame(columns=["_key", "_pos", "column", "old", "new"])

@@ -45,21 +45,24 @@ def execute_named(cur: duckdb.DuckDBPyConnection, sql: str,
                   params: Mapping[str, Any]) -> duckdb.DuckDBPyConnection:
     """Execute ``sql`` with those of ``params`` it names as ``$name`` (DuckDB refuses unused
     ones), so a metric module can keep one dictionary of bound values for all its queries."""
+    return cur.execute(sql, _named(sql, params))
+
+
+def _named(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Those of ``params`` that ``sql`` names as ``$name``."""
     used = set(_PARAMETER.findall(sql))
-    return cur.execute(sql, {name: value for name, value in params.items() if name in used})
+    return {name: value for name, value in params.items() if name in used}
 
 
 def query_frame(cur: duckdb.DuckDBPyConnection, sql: str,
                 params: Mapping[str, Any]) -> pd.DataFrame:
     """:func:`execute_named`, fetched as a DataFrame (by :func:`fetch_frame`)."""
-    used = set(_PARAMETER.findall(sql))
-    return fetch_frame(cur, sql, {name: value for name, value in params.items() if name in used})
+    return fetch_frame(cur, sql, _named(sql, params))
 
 
 # DuckDB types fetched through Arrow (see fetch_frame); any other type takes DuckDB's .df().
 _ARROW_TYPES = {"VARCHAR", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "DOUBLE", "FLOAT",
                 "BOOLEAN", "DATE", "TIMESTAMP"}
-_NULLABLE_INTEGERS = {8: "Int8", 16: "Int16", 32: "Int32", 64: "Int64"}
 
 
 def fetch_frame(cur: duckdb.DuckDBPyConnection, sql: str,
@@ -94,10 +97,12 @@ def _column(values: pa.ChunkedArray) -> Any:
         if nulls == len(values):  # no text at all (or no rows)
             return pd.Series([None] * len(values), dtype=object)
         return values.to_pandas()
-    if pa.types.is_integer(kind) and nulls:
-        return pd.array(values.to_pandas(), dtype=_NULLABLE_INTEGERS[kind.bit_width])
+    if pa.types.is_integer(kind) and nulls:  # exact: never through float
+        return pd.arrays.IntegerArray(values.fill_null(0).to_numpy(),
+                                      values.is_null().to_numpy())
     if pa.types.is_boolean(kind) and nulls:
-        return pd.array(values.to_pylist(), dtype="boolean")
+        return pd.arrays.BooleanArray(values.fill_null(False).to_numpy(),
+                                      values.is_null().to_numpy())
     if pa.types.is_date32(kind):
         return values.cast(pa.timestamp("us")).to_numpy()
     return values.to_numpy()

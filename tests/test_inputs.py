@@ -61,3 +61,11 @@ def test_fetch_frame_after_a_result_left_unread() -> None:
     assert con.execute("SELECT * FROM range(10)").fetchone() == (0,)
     assert fetch_frame(con, "SELECT 'Ada' AS who")["who"].tolist() == ["Ada"]
     assert con.execute("SELECT 42").fetchone() == (42,)
+
+
+def test_a_large_integer_with_a_null_stays_exact() -> None:
+    con = duckdb.connect()
+    sql = "SELECT * FROM (VALUES (9007199254740993::BIGINT), (NULL)) t(x)"
+    frame = fetch_frame(con, sql)
+    assert frame["x"].dtype == "Int64" and frame["x"][0] == 9007199254740993
+    pd.testing.assert_frame_equal(frame, con.execute(sql).df(), check_exact=True)
