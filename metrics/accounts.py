@@ -203,8 +203,7 @@ def account_detail(cur: duckdb.DuckDBPyConnection, account_id: str, *,
     as ``Open`` (nothing dated after T counts). Actions: :func:`metrics.backlog.threads`
     whose latest row belongs to the account.
     """
-    owners = ownership.accounts(cur, as_of=as_of)
-    mine = owners[owners["account_id"] == account_id]
+    mine = ownership.accounts(cur, as_of=as_of, account_id=account_id)
     if mine.empty:
         return None
     params = {"account": account_id, "end": end_of(as_of), "as_of": as_of,

@@ -86,8 +86,10 @@ def _params(as_of: dt.date) -> dict[str, object]:
             "as_of": as_of}
 
 
-def accounts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
-    """One row per Hub account with its owners as of T, in Hub row order.
+def accounts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+             account_id: str | None = None) -> pd.DataFrame:
+    """One row per Hub account with its owners as of T, in Hub row order; only the account
+    ``account_id`` when given (an account card needs no other).
 
     Columns: ``account_id``, ``company_name``, ``division``, ``account_type``,
     ``erp_customer_id``, ``owner`` (Hub Account Owner, roster spelling when it matches),
@@ -106,7 +108,10 @@ def accounts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
     tie-break: name order). An owner not on the roster or gone can be both orphan and
     conflict; a blank owner is only an orphan.
     """
-    return fetch_frame(cur, _ACCOUNTS_SQL + " ORDER BY row_id", _params(as_of))
+    return fetch_frame(cur, f"""
+        SELECT * FROM ({_ACCOUNTS_SQL})
+        WHERE $account_id IS NULL OR account_id = $account_id ORDER BY row_id""",
+                       {**_params(as_of), "account_id": account_id})
 
 
 def counts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,

@@ -184,3 +184,17 @@ def test_coverage_cut_at_t_and_empty(cur) -> None:
     empty = coverage(cur, window=window_ending(T), as_of=T, division="GRAS Restaurant")
     assert empty.result == KpiResult("coverage", None, 0, 0, 0, None, "higher", "no_data")
     assert empty.rows.empty and "in_numerator" in empty.rows
+
+
+def test_one_account_is_its_row_of_every_account(cur) -> None:
+    every = accounts(cur, as_of=T)
+    for account_id in every["account_id"]:
+        one = accounts(cur, as_of=T, account_id=account_id)
+        want = every[every["account_id"] == account_id].reset_index(drop=True)
+        assert len(one) == 1
+
+        def cells(frame: pd.DataFrame) -> list:  # a null is a null, whatever its dtype
+            return [None if pd.isna(v) else v for v in frame.iloc[0]]
+
+        assert list(one.columns) == list(want.columns) and cells(one) == cells(want)
+    assert accounts(cur, as_of=T, account_id="NOPE").empty
