@@ -240,7 +240,7 @@ def channel_mix(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.dat
     them by name), channels in :func:`channel_order`. ``division=None``: every division.
     """
     raw = fetch_frame(cur, _MIX_SQL, {"lo": window.lo, "hi": window.hi_until(as_of),
-                                 "division": division})
+                                      "division": division})
     if raw.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in MIX_COLUMNS})
     listed = raw["channel_listed"].astype(bool)

@@ -254,7 +254,7 @@ def cross_sell_opportunity(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) ->
     WHERE t.erp_customer_id IS NULL
     ORDER BY rank, v.division"""
     return fetch_frame(cur, sql, {**_period(as_of, YEAR_DAYS), "hub_owner": HUB_OWNER,
-                             "erp_salesperson": ERP_SALESPERSON})
+                                  "erp_salesperson": ERP_SALESPERSON})
 
 
 def silent_revenue(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
@@ -335,7 +335,7 @@ def who_helps_whom(cur: duckdb.DuckDBPyConnection, *, window: Window,
     FROM ({COLLABORATION_ROWS}) GROUP BY ALL
     ORDER BY staff_division NULLS LAST, account_division"""
     return fetch_frame(cur, sql, {"lo": window.lo, "hi": window.hi_until(as_of),
-                             "division": None})
+                                  "division": None})
 
 
 def collaboration_all_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:

@@ -147,8 +147,8 @@ _COVERAGE_SQL = """
 
 def _coverage_rows(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.date,
                    division: str | None) -> pd.DataFrame:
-    return fetch_frame(cur, _COVERAGE_SQL, {**_params(as_of), "division": division, "lo": window.lo,
-                                       "hi": window.hi_until(as_of)})
+    return fetch_frame(cur, _COVERAGE_SQL, {**_params(as_of), "division": division,
+                                            "lo": window.lo, "hi": window.hi_until(as_of)})
 
 
 def _coverage_output(rows: pd.DataFrame) -> MetricOutput:
