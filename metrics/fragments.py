@@ -24,6 +24,12 @@ def window_params(window: Window, as_of: dt.date, division: str) -> dict[str, An
             "last": min(window.end, as_of)}
 
 
+def first_at(key: str, time: str, row: str = "row_id") -> str:
+    """SQL: the QUALIFY clause that keeps the first row (smallest ``row``) of each ``key`` and
+    ``time``, for an ASOF join's right side (module docstring)."""
+    return f"QUALIFY row_number() OVER (PARTITION BY {key}, {time} ORDER BY {row}) = 1"
+
+
 def responses(asked: str) -> str:
     """The candidates for the first response to the inquiries or leads of the CTE ``asked``
     (which has ``account_id``): interactions of a listed type other than $excluded_type, on
@@ -40,4 +46,4 @@ def responses(asked: str) -> str:
   WHERE interaction_type_listed AND interaction_type <> $excluded_type
     AND account_id IS NOT NULL AND date >= $lo AND date < $end_t
     AND account_id IN (SELECT account_id FROM {asked})
-  QUALIFY row_number() OVER (PARTITION BY account_id, date ORDER BY row_id) = 1"""
+  {first_at('account_id', 'date')}"""

@@ -30,8 +30,8 @@ import pandas as pd
 
 from hub_data.settings import Settings
 from metrics.calendar import Window
-from metrics.result import MetricOutput, RowsAverage, rows_ratio
-from metrics.fragments import responses, window_params
+from metrics.result import MEDIAN_HOURS, MetricOutput, RowsAverage, rows_ratio
+from metrics.fragments import first_at, responses, window_params
 from metrics.inputs import query_frame
 from metrics.targets import target_for
 
@@ -40,8 +40,7 @@ SITE_VISIT_DAYS = 60
 PROPOSAL_DAYS = 120
 LEAD_LOOKBACK_DAYS = 365
 # How lead_response_hours and avg_sales_cycle_days follow from their rows (the registry's
-# trends use the same).
-MEDIAN_HOURS = RowsAverage("hours", "median")
+# trends use the same): MEDIAN_HOURS (metrics.result) and this.
 MEAN_CYCLE = RowsAverage("cycle_days")
 
 
@@ -109,20 +108,20 @@ def _lead_journeys(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.dat
           FROM interactions
           WHERE interaction_type_listed AND interaction_type = 'Site Visit'
             AND account_id IS NOT NULL AND date < $end_t
-          QUALIFY row_number() OVER (PARTITION BY account_id, date ORDER BY row_id) = 1),
+          {first_at('account_id', 'date')}),
         proposal AS (
           SELECT erp_customer_id, date AS proposal_date, quote_id AS proposal_id,
                  status AS proposal_status
           FROM erp_quotes
           WHERE division = $division AND erp_customer_id IS NOT NULL AND date <= $as_of
-          QUALIFY row_number() OVER (PARTITION BY erp_customer_id, date ORDER BY row_id) = 1),
+          {first_at('erp_customer_id', 'date')}),
         won AS (
           SELECT erp_customer_id, date AS won_quote_date, quote_id AS won_quote_id,
                  coalesce(closed_date, date) AS won_on
           FROM erp_quotes
           WHERE division = $division AND erp_customer_id IS NOT NULL AND status = 'Won'
             AND date <= $as_of AND coalesce(closed_date, date) <= $as_of
-          QUALIFY row_number() OVER (PARTITION BY erp_customer_id, date ORDER BY row_id) = 1),
+          {first_at('erp_customer_id', 'date')}),
         j AS (
           SELECT l.*, v.site_visit_at, v.site_visit_id
           FROM lead l ASOF LEFT JOIN visit v
@@ -215,8 +214,7 @@ def avg_sales_cycle_days(cur: duckdb.DuckDBPyConnection, *, window: Window, as_o
           FROM interactions i JOIN accounts a ON a.account_id = i.account_id
           WHERE i.interaction_type_listed AND i.interaction_type = 'Lead'
             AND a.erp_customer_id IS NOT NULL AND i.date IS NOT NULL
-          QUALIFY row_number() OVER (PARTITION BY a.erp_customer_id, i.date
-                                     ORDER BY i.row_id) = 1)
+          {first_at('a.erp_customer_id', 'i.date', 'i.row_id')})
         SELECT w.quote_id, w.date, w.erp_customer_id, w.customer_name, w.salesperson,
                w.amount, w.status, w.closed_date, w.closed_on,
                CASE WHEN l.lead_at < w.closed_at THEN l.lead_id END AS lead_id,

@@ -143,6 +143,10 @@ class RowsAverage:
         return make_result(kpi_id, value=value, n=len(rows), target=target, direction=direction)
 
 
+# A median of ``hours``: Power's lead response and Medical's quality flag resolution.
+MEDIAN_HOURS = RowsAverage("hours", "median")
+
+
 @dataclass(frozen=True)
 class RowsPer:
     """Rows per distinct value of ``column``: numerator = rows, denominator = n = the
