@@ -32,7 +32,9 @@ MACROS = (
           WHEN contains(s, '.') AND regexp_full_match(squash(s), '-?\d+\.0+')
             THEN regexp_replace(squash(s), '\.0+$', '')
           ELSE clean(s) END""",
-    r"CREATE OR REPLACE MACRO is_bad_id(s) AS regexp_full_match(squash(s), '-?\d+\.\d*[1-9]\d*')",
+    # Only a cell with a dot can be a decimal: the regular expressions see those alone.
+    r"""CREATE OR REPLACE MACRO is_bad_id(s) AS CASE WHEN NOT contains(s, '.') THEN false
+          ELSE regexp_full_match(squash(s), '-?\d+\.\d*[1-9]\d*') END""",
     """CREATE OR REPLACE MACRO ts_make(y, m, d, hh, mi, ss) AS try_strptime(
           y || '-' || lpad(m, 2, '0') || '-' || lpad(d, 2, '0') || ' ' ||
           lpad(coalesce(nullif(hh, ''), '0'), 2, '0') || ':' ||
