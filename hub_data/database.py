@@ -38,15 +38,32 @@ class Staging:
     value_maps: list[tuple[str, str, str, str]] = field(default_factory=list)
     workbooks: list[str] = field(default_factory=list)
     raw: dict[str, pa.Table] = field(default_factory=dict)
+    # Per table, each part's (file, sheet, order, the table as read): what same_rows compares.
+    sources: dict[str, list[tuple[str, str, int, pa.Table]]] = field(default_factory=dict)
 
     def add(self, spec: SheetSpec, table: pa.Table, file: str, sheet: str, order: int) -> None:
         """Append one sheet's rows, tagged with where they came from."""
+        self.sources.setdefault(spec.table, []).append((file, sheet, order, table))
         zeros = pa.array(np.zeros(table.num_rows, dtype=np.int32))
         tagged = table.append_column("source_file", _constant(zeros, file))
         tagged = tagged.append_column("source_sheet", _constant(zeros, sheet))
         tagged = tagged.append_column("file_order", pa.array(np.full(table.num_rows, order,
                                                                      dtype=np.int32)))
         self.parts.setdefault(spec.table, []).append(tagged)
+
+
+def same_rows(one: Staging, other: Staging, tables: tuple[str, ...]) -> bool:
+    """Whether two stagings hold the very same tables as read (not equal copies: the same
+    objects), from the same files in the same order, for ``tables``, and the same workbooks
+    (whose lists they use): then every row id, list and table built from them is the same."""
+    if one.workbooks != other.workbooks or one.value_maps != other.value_maps:
+        return False
+    for table in tables:
+        mine, theirs = one.sources.get(table, []), other.sources.get(table, [])
+        if len(mine) != len(theirs) or any(a[:3] != b[:3] or a[3] is not b[3]
+                                           for a, b in zip(mine, theirs)):
+            return False
+    return True
 
 
 def _constant(zeros: pa.Array, value: str) -> pa.Array:
@@ -71,7 +88,7 @@ def _empty(spec: SheetSpec) -> pa.Table:
     return pa.schema(fields).empty_table()
 
 
-def _stage(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
+def stage(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
     """``raw_<table>``: every staged row as text, with its row id (its position in file-name
     order, then Excel row order: parts are concatenated in that order, so no sort).
 
@@ -117,18 +134,18 @@ def _lists(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
             FROM raw_lists WHERE clean({name}) IS NOT NULL
             GROUP BY source_file, clean({name}) ORDER BY 1""", [name])
     con.execute("""INSERT INTO lists SELECT DISTINCT NULL, '*', NULL, NULL, list, value
-                   FROM lists""")
+                   FROM lists ORDER BY list, value""")  # (ordered: the same file every time)
     if not staging.workbooks:
         insert_rows(con, "INSERT INTO lists VALUES (NULL, '*', NULL, NULL, ?, ?)", defaults)
     insert_rows(con, "INSERT INTO lists VALUES (NULL, '*', NULL, NULL, 'quote_statuses', ?)",
                 [(status,) for status in QUOTE_STATUSES])
     con.execute("""CREATE TABLE list_norm AS
                    SELECT source_file, list, norm_name(value) AS norm, min(value) AS value
-                   FROM lists GROUP BY ALL""")
+                   FROM lists GROUP BY ALL ORDER BY ALL""")
     con.execute("CREATE TABLE value_maps (tbl VARCHAR, col VARCHAR, raw VARCHAR, value VARCHAR)")
     insert_rows(con, "INSERT INTO value_maps VALUES (?, ?, ?, ?)", staging.value_maps)
     con.execute("""CREATE TABLE value_norm AS SELECT tbl, col, norm_name(raw) AS norm,
-                   min(value) AS value FROM value_maps GROUP BY ALL""")
+                   min(value) AS value FROM value_maps GROUP BY ALL ORDER BY ALL""")
 
 
 @dataclass(frozen=True)
@@ -331,7 +348,7 @@ def _side_files(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
 def start_tables(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
     """The typing macros, the ``raw_*`` views and the lists: what every typed table needs."""
     create_macros(con)
-    _stage(con, staging)
+    stage(con, staging)
     _lists(con, staging)
 
 

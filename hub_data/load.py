@@ -24,7 +24,7 @@ import duckdb
 from hub_data.contract import ERP_TABLES, SIDE_FILES, SheetSpec
 from hub_data.database import (STAGED_SPECS, Staging, create_bookkeeping, create_hub_people,
                                create_interactions, create_side_tables, drop_work_tables,
-                               insert_rows, register_raw, start_tables)
+                               insert_rows, register_raw, same_rows, stage, start_tables)
 from hub_data.erp import (MAPPING_FILE, Mapping, find_table_file, read_mapping, read_table_file,
                           with_mapping)
 from hub_data.drift import Drift, template_drift
@@ -34,7 +34,7 @@ from hub_data.sniff import sniff
 from hub_data.store import STORE_FILE, Store
 from hub_data.validate import formula_findings, interaction_findings, other_findings
 from hub_data.parts import FileRead, PartCache
-from hub_data.workbook import FormulaGap, Problem, read_workbook
+from hub_data.workbook import Early, FormulaGap, Problem, read_workbook
 
 ERP_DIR = "erp"
 WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm")
@@ -42,9 +42,12 @@ WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm")
 SPREADSHEET_LIKE = (".xls", ".xlsb", ".ods", ".csv", ".numbers")
 SIDE_STEMS = {spec.name: spec for spec in SIDE_FILES}
 STAGED_BY_TABLE = {spec.table: spec for spec in STAGED_SPECS}
+# What the early lane builds while Interactions is still being parsed: every other table.
+AHEAD_TABLES = tuple(spec.table for spec in STAGED_SPECS if spec.table != "interactions")
 
 Progress = Callable[[float, str], None]
 BUILD_MEMORY = "768MB"
+EARLY_MEMORY = "256MB"  # DuckDB's bound while files are still being parsed
 LARGE_FILE_BYTES = 25 * 1024 * 1024  # files this big are parsed one at a time (memory)
 # Interactions up to two DuckDB row groups are typed in memory first (see _write); at 1M rows
 # that copy added 0.1-0.2 GB to the peak and no speed.
@@ -93,13 +96,14 @@ def _record(path: Path, folder: Path, kind: str) -> FileRecord:
     return FileRecord(_relative(path, folder), kind, size, modified)
 
 
-def _read_workbook(path: Path) -> FileRead:
-    """Sniff, then read one Hub workbook into a FileRead (problems instead of exceptions)."""
+def _read_workbook(path: Path, early: Early | None = None) -> FileRead:
+    """Sniff, then read one Hub workbook into a FileRead (problems instead of exceptions);
+    ``early`` hears of its sheets but Interactions before that is parsed (read_workbook)."""
     verdict = sniff(path)
     if not verdict.ok:
         return FileRead(verdict.kind, problems=[Problem(verdict.code or "NOT_A_WORKBOOK",
                                                         verdict.message)])
-    read = read_workbook(path)
+    read = read_workbook(path, early)
     return FileRead("hub workbook", read.sheet_rows, read.problems,
                     [(s.spec.table, s.sheet, s.table) for s in read.sheets.values()],
                     read.formula_gaps, layout=read.layout)
@@ -116,13 +120,18 @@ def _read_table(path: Path, spec: SheetSpec, kind: str) -> FileRead:
 
 @dataclass
 class _Job:
-    """One source file to read: where it goes in the load order and how to read it."""
+    """One source file to read: where it goes in the load order and how to read it.
+
+    ``early`` resolves to a workbook's tables but Interactions as soon as they are read, or
+    to None: then the whole read is what counts (another kind of file, a cached read, a
+    workbook with a problem before Interactions)."""
 
     path: Path
     order: int
     kind: str
-    reader: Callable[[], FileRead] | None  # None: a file listed as skipped
+    reader: Callable[[Early], FileRead] | None  # None: a file listed as skipped
     extra: str = ""
+    early: Future = field(default_factory=Future)
 
 
 class _Build:
@@ -145,6 +154,10 @@ class _Build:
         self.mapping = Mapping()
         self.parts = PartCache(settings.state_dir)
         self.writer = ThreadPoolExecutor(max_workers=1)  # keeps parsed parts while SQL runs
+        # The reads as submitted (None until all are, and after a failed run), for the early
+        # lane, which waits on ``submitted``.
+        self.pending: list[tuple[_Job, str | None, FileRead | None, Future | None]] | None = None
+        self.submitted = threading.Event()
 
     def _jobs(self) -> list[_Job]:
         """Every file to read or list, in load order: the top level, then erp/."""
@@ -158,7 +171,7 @@ class _Build:
                 jobs.append(self._table_job(path, SIDE_STEMS[stem], order, stem))
             elif suffix in WORKBOOK_EXTENSIONS or suffix in SPREADSHEET_LIKE:
                 jobs.append(_Job(path, order, "hub workbook",
-                                 lambda path=path: _read_workbook(path)))
+                                 lambda early, path=path: _read_workbook(path, early)))
             else:
                 jobs.append(_Job(path, order, "other", None))
         erp_dir = next((p for p in self.folder.iterdir()
@@ -179,30 +192,73 @@ class _Build:
     def _table_job(self, path: Path, spec: SheetSpec, order: int, kind: str) -> _Job:
         renames = self.mapping.headers.get(spec.name, {}) if kind == "erp table" else {}
         shaped = with_mapping(spec, renames)
-        return _Job(path, order, kind, lambda: _read_table(path, shaped, kind),
+        return _Job(path, order, kind, lambda early: _read_table(path, shaped, kind),
                     json.dumps(sorted(renames.items())))
 
     def run(self) -> None:
         """Read every file (cached reads first, the rest in parallel), then stage in order."""
-        jobs = self._jobs()
-        with ThreadPoolExecutor(max_workers=2) as small, ThreadPoolExecutor(max_workers=1) as large:
-            pending = []
-            for job in jobs:
-                key = cached = None
-                if job.reader is not None:
-                    try:
-                        key = self.parts.key(job.path, _relative(job.path, self.folder), job.extra)
-                        cached = self.parts.get(key)
-                    except OSError:
-                        key = None
-                future = None
-                if job.reader is not None and cached is None:
-                    pool = large if _size(job.path) > LARGE_FILE_BYTES else small
-                    future = pool.submit(_timed, job.reader)
-                pending.append((job, key, cached, future))
-            for n, (job, key, cached, future) in enumerate(pending):
-                self.progress(n / max(len(pending), 1), f"Reading {job.path.name}")
-                self._finish(job, key, cached, future)
+        try:
+            jobs = self._jobs()
+            with ThreadPoolExecutor(max_workers=2) as small, \
+                    ThreadPoolExecutor(max_workers=1) as large:
+                pending = []
+                for job in jobs:
+                    key = cached = None
+                    if job.reader is not None:
+                        try:
+                            key = self.parts.key(job.path, _relative(job.path, self.folder),
+                                                 job.extra)
+                            cached = self.parts.get(key)
+                        except OSError:
+                            key = None
+                    future = None
+                    if job.reader is not None and cached is None:
+                        pool = large if _size(job.path) > LARGE_FILE_BYTES else small
+                        future = pool.submit(_timed, job.reader, job.early)
+                    else:
+                        job.early.set_result(None)
+                    pending.append((job, key, cached, future))
+                self.pending = pending
+                self.submitted.set()
+                for n, (job, key, cached, future) in enumerate(pending):
+                    self.progress(n / max(len(pending), 1), f"Reading {job.path.name}")
+                    self._finish(job, key, cached, future)
+        except BaseException:
+            self.pending = None
+            raise
+        finally:
+            self.submitted.set()  # the early lane never waits for a run that failed
+
+    def ahead(self) -> Staging | None:
+        """What the early lane builds from: every file's rows but Interactions, staged as
+        _finish will stage them, as soon as each file has them (a workbook before its
+        Interactions sheet is parsed). None when the reads failed. A file that fails is left
+        out here; if it then falls back on its last good read, the stagings differ and the
+        build starts over without this (database.same_rows)."""
+        self.submitted.wait()
+        pending = self.pending
+        if pending is None:
+            return None
+        staging = Staging(value_maps=self.staging.value_maps)
+        for job, _, cached, future in pending:
+            if job.reader is None:
+                continue
+            tables = job.early.result()
+            if tables is None:
+                try:
+                    read = cached if cached is not None else future.result()[0]
+                except Exception:  # noqa: BLE001 - run() reports it; nothing to build ahead
+                    return None
+                if not read.ok:
+                    continue
+                tables = read.tables
+            file = _relative(job.path, self.folder)
+            if job.kind == "hub workbook":
+                staging.workbooks.append(file)
+            for table, sheet, rows in tables:
+                if table in AHEAD_TABLES:
+                    staging.add(STAGED_BY_TABLE[table], rows, file, sheet, job.order)
+        return staging
 
     def _finish(self, job: _Job, key: str | None, cached: FileRead | None,
                 future: Future | None) -> None:
@@ -256,9 +312,14 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _timed(reader: Callable[[], FileRead]) -> tuple[FileRead, float]:
+def _timed(reader: Callable[[Early], FileRead], early: Future) -> tuple[FileRead, float]:
+    """Read one file (in a pool thread); ``early`` is resolved whatever happens."""
     started = time.perf_counter()
-    return reader(), time.perf_counter() - started
+    try:
+        return reader(early.set_result), time.perf_counter() - started
+    finally:
+        if not early.done():
+            early.set_result(None)
 
 
 def _import_pandas_meanwhile() -> None:
@@ -291,12 +352,31 @@ def _record_history(build: _Build, settings: Settings) -> list[tuple[str, str, s
     return problems
 
 
+def _early_lane(con: duckdb.DuckDBPyConnection, build: _Build,
+                settings: Settings) -> Staging | None:
+    """Everything but Interactions, built on its own cursor while Interactions is parsed (the
+    parse releases the GIL and uses one core): the lists, the people, ERP, review and survey
+    tables, and their findings into ``side_findings``. Returns the staging it built from, or
+    None when it built nothing (the reads failed)."""
+    staging = build.ahead()
+    if staging is None:
+        return None
+    with con:
+        start_tables(con, staging)
+        create_bookkeeping(con)
+        create_hub_people(con, settings.date_order == "MDY")
+        create_side_tables(con, settings.date_order == "MDY")
+        con.execute("CREATE TABLE side_findings AS FROM findings LIMIT 0")
+        other_findings(con, settings.date_order, into="side_findings")
+    return staging
+
+
 def _side_lane(con: duckdb.DuckDBPyConnection, build: _Build, date_order: str,
                people: threading.Event) -> None:
-    """The second lane of the build, on its own cursor: the ERP, review and survey tables,
-    then (once the people tables exist) the findings of every table but Interactions, into
-    ``side_findings`` (appended to ``findings`` afterwards, so their order never depends on
-    which lane finished first)."""
+    """The second lane of a build that could not use the early lane's tables, on its own
+    cursor: the ERP, review and survey tables, then (once the people tables exist) the
+    findings of every table but Interactions, into ``side_findings`` (appended to
+    ``findings`` afterwards, so their order never depends on which lane finished first)."""
     with con:
         register_raw(con, build.staging)
         create_side_tables(con, date_order == "MDY")
@@ -311,38 +391,59 @@ def _copy_table(con: duckdb.DuckDBPyConnection, source: str, target: str) -> Non
         con.execute(f"CREATE TABLE {target} AS FROM {source}")
 
 
+def _drop_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop every table of the database (the early lane's, when its rows turned out wrong)."""
+    for (name,) in con.execute("SELECT table_name FROM duckdb_tables() "
+                               "WHERE database_name = current_database()").fetchall():
+        con.execute(f'DROP TABLE "{name}"')
+
+
+def _interactions(con: duckdb.DuckDBPyConnection, build: _Build, settings: Settings,
+                  pool: ThreadPoolExecutor) -> None:
+    """Interactions and its findings; the people tables exist."""
+    mdy = settings.date_order == "MDY"
+    if build.staging.raw["interactions"].num_rows <= IN_MEMORY_ROWS:
+        # Typed in memory, and written to the file while its findings are computed from the
+        # copy in memory (DuckDB writes one row group on one core: a third of the cost).
+        con.execute("ATTACH ':memory:' AS work")
+        create_interactions(con, mdy, into="work.interactions")
+        written = pool.submit(_copy_table, con.cursor(), "work.interactions", "interactions")
+        con.execute("SET search_path = 'work,main'")  # the checks read the copy
+        interaction_findings(con, settings.date_order)
+        con.execute("RESET search_path")
+        written.result()
+        con.execute("DETACH work")
+    else:  # many row groups: the write already uses both cores, a copy would only cost memory
+        create_interactions(con, mdy)
+        interaction_findings(con, settings.date_order)
+
+
 def _write(con: duckdb.DuckDBPyConnection, build: _Build, settings: Settings,
-           history: Future) -> None:
-    """Build every table in two lanes, so both cores stay busy (most statements run on one:
-    their cost is planning and writing, not scanning): Interactions and what it needs here,
-    everything else on a second cursor."""
-    start_tables(con, build.staging)
-    create_bookkeeping(con)
+           history: Future, early: Staging | None) -> None:
+    """Build every table. When the early lane built the others from the very rows this
+    build read (``early``), only Interactions is left; otherwise two lanes build them all,
+    so both cores stay busy (most statements run on one: their cost is planning and
+    writing, not scanning): Interactions and what it needs here, everything else on a
+    second cursor."""
+    with ThreadPoolExecutor(max_workers=2) as lanes:
+        if early is not None and same_rows(early, build.staging, AHEAD_TABLES):
+            stage(con, build.staging)
+            _interactions(con, build, settings, lanes)
+        else:
+            if early is not None:  # a file fell back on its last good read: start over
+                _drop_tables(con)
+            start_tables(con, build.staging)
+            create_bookkeeping(con)
+            people = threading.Event()
+            side = lanes.submit(_side_lane, con.cursor(), build, settings.date_order, people)
+            try:
+                create_hub_people(con, settings.date_order == "MDY")
+            finally:
+                people.set()
+            _interactions(con, build, settings, lanes)
+            side.result()
     insert_rows(con, "INSERT INTO formula_gaps VALUES (?, ?, ?, ?, ?)",
                 [(file, g.sheet, g.row, g.column, g.formula) for file, g in build.formula_gaps])
-    people = threading.Event()
-    with ThreadPoolExecutor(max_workers=2) as lanes:
-        side = lanes.submit(_side_lane, con.cursor(), build, settings.date_order, people)
-        try:
-            create_hub_people(con, settings.date_order == "MDY")
-        finally:
-            people.set()
-        if build.staging.raw["interactions"].num_rows <= IN_MEMORY_ROWS:
-            # Typed in memory, and written to the file while its findings are computed from
-            # the copy in memory (DuckDB writes one row group on one core: a third of the cost).
-            con.execute("ATTACH ':memory:' AS work")
-            create_interactions(con, settings.date_order == "MDY", into="work.interactions")
-            written = lanes.submit(_copy_table, con.cursor(), "work.interactions",
-                                   "interactions")
-            con.execute("SET search_path = 'work,main'")  # the checks read the copy
-            interaction_findings(con, settings.date_order)
-            con.execute("RESET search_path")
-            written.result()
-            con.execute("DETACH work")
-        else:  # many row groups: the write already uses both cores, a copy would only cost memory
-            create_interactions(con, settings.date_order == "MDY")
-            interaction_findings(con, settings.date_order)
-        side.result()
     con.execute("INSERT INTO findings FROM side_findings")
     con.execute("DROP TABLE side_findings")
     formula_findings(con)
@@ -364,26 +465,33 @@ def _write(con: duckdb.DuckDBPyConnection, build: _Build, settings: Settings,
 
 
 def _build_into(build: _Build, settings: Settings, target: Path, started: float) -> float:
-    """Read every file, then write the database to a temporary file renamed onto ``target``."""
+    """Read every file, building what needs no Interactions meanwhile, then write the rest;
+    the database is a temporary file renamed onto ``target``."""
     folder = settings.data_dir
-    try:
-        build.run()
-    except OSError as exc:
-        raise HubDataError(f"The data folder {folder} cannot be read ({exc.strerror or exc}).") from exc
-    build.progress(0.9, "Checking every row")
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     try:
+        # The early lane's pool closes (waiting for it) before its connection does.
         with ThreadPoolExecutor(max_workers=1) as recorder, \
-                duckdb.connect(str(temporary)) as con:
-            history = recorder.submit(_record_history, build, settings)
+                duckdb.connect(str(temporary)) as con, \
+                ThreadPoolExecutor(max_workers=1) as ahead:
             con.execute("SET enable_progress_bar = false")  # never text on stdout
             # Bounded memory: past this DuckDB spills to disk in the state folder instead of
-            # growing (the parse before it already peaks near 1.2 GB on a 1M-row hub).
-            con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
+            # growing; less while the files are parsed (the parse of a 1M-row hub peaks near
+            # 1.2 GB on its own), the early lane's tables being small.
+            con.execute(f"SET memory_limit = '{EARLY_MEMORY}'")
             con.execute("SET temp_directory = ?", [str(target.parent / "spill")])
-            _write(con, build, settings, history)
+            early = ahead.submit(_early_lane, con.cursor(), build, settings)
+            try:
+                build.run()
+            except OSError as exc:
+                raise HubDataError(f"The data folder {folder} cannot be read "
+                                   f"({exc.strerror or exc}).") from exc
+            con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
+            build.progress(0.9, "Checking every row")
+            history = recorder.submit(_record_history, build, settings)
+            _write(con, build, settings, history, early.result())
             seconds = time.perf_counter() - started
             con.executemany("INSERT INTO load_info VALUES (?, ?)", [
                 ("loaded_at", dt.datetime.now().isoformat(timespec="seconds")),
@@ -400,6 +508,9 @@ def _build_into(build: _Build, settings: Settings, target: Path, started: float)
         raise HubDataError(f"The dashboard could not write its cache in {target.parent} "
                            f"({exc.strerror or exc}). Free some disk space or set "
                            "HUB_STATE_DIR to a writable folder.") from exc
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return seconds
 
 

@@ -16,13 +16,14 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hub_data.contract import (FORMS_STAND_INS, HUB_SHEETS, LISTS, SheetSpec, closest,
-                               match_columns, normalize_header)
+from hub_data.contract import (FORMS_STAND_INS, HUB_SHEETS, INTERACTIONS, LISTS, SheetSpec,
+                               closest, match_columns, normalize_header)
 
 HEADER_SCAN_ROWS = 10
 ROW_COLUMN = "_row"
@@ -206,11 +207,19 @@ def list_values(read: SheetRead | None) -> dict[str, list[str]]:
     return values
 
 
-def read_workbook(path: Path) -> WorkbookRead:
+Early = Callable[[list[tuple[str, str, pa.Table]]], None]
+
+
+def read_workbook(path: Path, early: Early | None = None) -> WorkbookRead:
     """Read the contract sheets of one Hub workbook; problems instead of exceptions.
 
     Accounts, Contacts and Interactions are required (MISSING_SHEET names the sheets found and
     the closest one); Staff and Lists are read when present. Extra sheets are counted only.
+
+    Interactions (the big sheet) is read last. Before it, ``early`` (when given and nothing is
+    wrong so far) receives the other sheets' (table, sheet, text table), the very tables the
+    result will hold: load.py builds the tables that need only those while calamine parses
+    Interactions, which releases the GIL and leaves the other core free.
     """
     result = WorkbookRead()
     try:
@@ -221,66 +230,99 @@ def read_workbook(path: Path) -> WorkbookRead:
                                        "Open it in Excel, repair it and save it again."))
         return result
     found = {spec: _find_sheet(spec, names) for spec in HUB_SHEETS}
+    late = found[INTERACTIONS]
+    rounds = [[spec for spec, name in found.items() if name is None or name != late],
+              [spec for spec, name in found.items() if name is not None and name == late]]
     headers: dict[str, dict] = {}
+    problems: dict[SheetSpec, Problem] = {}
+    cells: list[tuple[str, int, int, str]] = []
     with ThreadPoolExecutor(max_workers=1) as pool:
-        scan = pool.submit(formula_cells, path, [name for name in found.values() if name])
-        # Every sheet is parsed before any is turned into text: parsing releases the GIL,
-        # so whatever else the process is doing (importing, scanning for formulas) runs
-        # meanwhile instead of holding up the next parse.
-        parsed: dict[str, pa.RecordBatch | Exception] = {}
-        uses = Counter(found.values())
-        for name in uses:
-            if name is not None:
-                try:
-                    parsed[name] = parse_sheet(reader, name)
-                except Exception as exc:  # calamine raises several unrelated types
-                    parsed[name] = exc
-        for spec, name in found.items():
-            if name is None:
-                if spec.required:
-                    near = closest(spec.name, names)
-                    result.problems.append(Problem(
-                        "MISSING_SHEET",
-                        f"required sheet '{spec.name}' is missing (sheets found: "
-                        f"{', '.join(names)}" + (f"; closest: '{near}'" if near else "")
-                        + f"). Rename that sheet to '{spec.name}' or add it."))
-                continue
-            uses[name] -= 1  # the last use lets go of the parsed cells
-            batch = parsed[name] if uses[name] else parsed.pop(name)
-            if isinstance(batch, Exception):
-                result.problems.append(Problem("DAMAGED",
-                                               f"sheet '{name}' cannot be read ({batch})."))
-                continue
-            raw = as_text_table(batch)
-            del batch
-            shaped = shape_table(spec, raw, 1, name)
-            if isinstance(shaped, Problem):
-                headers[spec.name] = {"sheet": name, "headers": find_header(spec, raw)[2]}
-                result.problems.append(shaped)
-                continue
-            del raw
-            headers[spec.name] = {"sheet": name, "headers": shaped.headers}
-            result.sheets[spec.table] = shaped
-            result.sheet_rows[name] = shaped.table.num_rows
-        cells = scan.result()
-    with_formulas = {sheet for sheet, *_ in cells}
-    for table, read in list(result.sheets.items()):
-        if read.sheet not in with_formulas:
+        # The formula scan runs beside the parse (both release the GIL), the small sheets
+        # first: their re-read (read_raw_sheet) must be done before ``early`` hears of them.
+        scans = [pool.submit(formula_cells, path, list(dict.fromkeys(
+            found[spec] for spec in specs if found[spec] is not None))) for specs in rounds]
+        for specs, scan in zip(rounds, scans):
+            _read_sheets(reader, names, specs, found, result, headers, problems)
+            cells += _exact_reread(reader, result, specs, scan.result())
+            if specs is rounds[0] and early is not None and not problems:
+                early([(read.spec.table, read.sheet, read.table)
+                       for read in result.sheets.values()])
+    result.problems = [problems[spec] for spec in HUB_SHEETS if spec in problems]
+    result.sheets = {spec.table: result.sheets[spec.table] for spec in HUB_SHEETS
+                     if spec.table in result.sheets}
+    rows = result.sheet_rows  # the contract's sheets first, in its order, then the others
+    result.sheet_rows = {name: rows[name] for spec in HUB_SHEETS
+                         if (name := found[spec]) is not None and name in rows}
+    for name in names:
+        result.sheet_rows.setdefault(name, 0)
+    result.layout = {"sheets": names, "headers": {spec.name: headers[spec.name]
+                                                  for spec in HUB_SHEETS if spec.name in headers},
+                     "lists": list_values(result.sheets.get(LISTS.table))}
+    if not result.problems:
+        result.formula_gaps = formula_gaps(cells, result.sheets)
+    return result
+
+
+def _read_sheets(reader: fastexcel.ExcelReader, names: list[str], specs: list[SheetSpec],
+                 found: dict[SheetSpec, str | None], result: WorkbookRead,
+                 headers: dict[str, dict], problems: dict[SheetSpec, Problem]) -> None:
+    """Parse, then shape, the sheets of ``specs`` into ``result`` (a problem per spec that
+    cannot be read). Every sheet of the round is parsed before any is turned into text:
+    parsing releases the GIL, so whatever else the process is doing (importing, scanning for
+    formulas, building tables) runs meanwhile instead of holding up the next parse."""
+    parsed: dict[str, pa.RecordBatch | Exception] = {}
+    uses = Counter(found[spec] for spec in specs if found[spec] is not None)
+    for name in uses:
+        try:
+            parsed[name] = parse_sheet(reader, name)
+        except Exception as exc:  # calamine raises several unrelated types
+            parsed[name] = exc
+    for spec in specs:
+        name = found[spec]
+        if name is None:
+            if spec.required:
+                near = closest(spec.name, names)
+                problems[spec] = Problem(
+                    "MISSING_SHEET",
+                    f"required sheet '{spec.name}' is missing (sheets found: "
+                    f"{', '.join(names)}" + (f"; closest: '{near}'" if near else "")
+                    + f"). Rename that sheet to '{spec.name}' or add it.")
             continue
-        try:  # name each formula's column exactly (see read_raw_sheet)
+        uses[name] -= 1  # the last use lets go of the parsed cells
+        batch = parsed[name] if uses[name] else parsed.pop(name)
+        if isinstance(batch, Exception):
+            problems[spec] = Problem("DAMAGED", f"sheet '{name}' cannot be read ({batch}).")
+            continue
+        raw = as_text_table(batch)
+        del batch
+        shaped = shape_table(spec, raw, 1, name)
+        if isinstance(shaped, Problem):
+            headers[spec.name] = {"sheet": name, "headers": find_header(spec, raw)[2]}
+            problems[spec] = shaped
+            continue
+        del raw
+        headers[spec.name] = {"sheet": name, "headers": shaped.headers}
+        result.sheets[spec.table] = shaped
+        result.sheet_rows[name] = shaped.table.num_rows
+
+
+def _exact_reread(reader: fastexcel.ExcelReader, result: WorkbookRead, specs: list[SheetSpec],
+                  cells: list[tuple[str, int, int, str]]) -> list[tuple[str, int, int, str]]:
+    """Read again, naming each column exactly (see read_raw_sheet), the sheets of ``specs``
+    that hold formula cells; returns ``cells``."""
+    with_formulas = {sheet for sheet, *_ in cells}
+    for spec in specs:
+        read = result.sheets.get(spec.table)
+        if read is None or read.sheet not in with_formulas:
+            continue
+        try:
             raw, absolute = read_raw_sheet(reader, read.sheet, exact_columns=True)
         except Exception:  # read once already: keep that read, columns counted from its first
             continue
         shaped = shape_table(read.spec, raw, 1, read.sheet, absolute)
         if isinstance(shaped, SheetRead):
-            result.sheets[table] = shaped
-    for name in names:
-        result.sheet_rows.setdefault(name, 0)
-    result.layout = {"sheets": names, "headers": headers,
-                     "lists": list_values(result.sheets.get(LISTS.table))}
-    if not result.problems:
-        result.formula_gaps = formula_gaps(cells, result.sheets)
-    return result
+            result.sheets[spec.table] = shaped
+    return cells
 
 _SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _SHEET_ENTRY_REVERSED = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')

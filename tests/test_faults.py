@@ -89,11 +89,11 @@ def test_a_workbook_replaced_mid_read_never_mixes_or_loses_rows(
              name=staged.name)
     real_read = hub_data.load.read_workbook
 
-    def replaced_while_reading(path: Path):  # noqa: ANN202 - WorkbookRead
+    def replaced_while_reading(path: Path, early=None):  # noqa: ANN001, ANN202
         if path.name == "a.xlsx":
             data = staged.read_bytes()
             path.write_bytes(data[: len(data) // 2])   # the sync has written half of it
-        return real_read(path)
+        return real_read(path, early)
 
     _changed(folder / "a.xlsx")
     monkeypatch.setattr(hub_data.load, "read_workbook", replaced_while_reading)

@@ -163,7 +163,8 @@ def test_a_change_to_one_workbook_rereads_only_that_one(tmp_path: Path,
     HubLoader(tmp_path).get()
     reads: list[str] = []
     original = load.read_workbook
-    monkeypatch.setattr(load, "read_workbook", lambda path: reads.append(path.name) or original(path))
+    monkeypatch.setattr(load, "read_workbook",
+                        lambda path, early=None: reads.append(path.name) or original(path, early))
     tiny_hub(tmp_path, interactions=[["INT-3", *ROW[1:]]], name="b.xlsx")
     cur = HubLoader(tmp_path).get().cursor()
     assert reads == ["b.xlsx"]
@@ -230,10 +231,10 @@ def test_parallel_reads_stage_rows_in_file_name_order(tmp_path: Path,
     b_done = threading.Event()
     original = load._read_workbook
 
-    def a_finishes_last(path: Path):
+    def a_finishes_last(path: Path, early=None):  # noqa: ANN001
         if path.name == "a.xlsx":
             assert b_done.wait(10)  # b.xlsx is parsed meanwhile, in the other thread
-        read = original(path)
+        read = original(path, early)
         if path.name == "b.xlsx":
             b_done.set()
         return read
@@ -262,3 +263,100 @@ def test_interactions_typed_in_memory_or_in_the_file_give_the_same_tables(
     small, large = tables.values()
     assert len(small[0]) > 1000 and len(small[1]) > 100
     assert small == large
+
+
+def _every_table(cur) -> dict[str, list[tuple]]:  # noqa: ANN001 - a DuckDB cursor
+    """Every table of a snapshot, in its stored order (but the seconds a load took)."""
+    tables = {}
+    for (name,) in cur.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall():
+        columns = [c for c, *_ in cur.execute(f'DESCRIBE "{name}"').fetchall()
+                   if c not in ("seconds", "value") or name not in ("files", "load_info")]
+        select = ", ".join(f'"{c}"' for c in columns)
+        tables[name] = cur.execute(f'SELECT {select} FROM "{name}"').fetchall()
+    return tables
+
+
+def test_the_tables_built_while_interactions_is_parsed_are_the_ones_a_plain_build_makes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The early lane builds every table but Interactions from the sheets read before it (the
+    demo: five workbooks, ERP exports, messy entries of every kind); the snapshot is the one
+    a build without that lane makes, table for table and row for row."""
+    import hub_data.load as load
+    from tests.conftest import DEMO
+
+    verdicts: list[bool] = []
+    same_rows = load.same_rows
+    monkeypatch.setattr(load, "same_rows", lambda *a: verdicts.append(same_rows(*a)) or verdicts[-1])
+    monkeypatch.setenv("HUB_STATE_DIR", str(tmp_path / "early"))
+    early = _every_table(build_database(DEMO).cursor())
+    assert verdicts == [True], "the early lane's tables were used"
+
+    monkeypatch.setattr(load._Build, "ahead", lambda self: None)  # no early lane
+    monkeypatch.setenv("HUB_STATE_DIR", str(tmp_path / "plain"))
+    plain = _every_table(build_database(DEMO).cursor())
+    assert verdicts == [True]
+    assert "side_findings" not in plain and set(early) == set(plain)
+    assert len(early["interactions"]) > 1000 and len(early["findings"]) > 100
+    assert early == plain
+
+
+def test_a_workbook_whose_interactions_fail_after_its_other_sheets_were_built_starts_over(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The early lane builds from a workbook's new Accounts; then its Interactions sheet
+    cannot be read, so the whole file falls back on its last good read: those tables are
+    dropped and built again from the last good rows (nothing of the new version shown)."""
+    import hub_data.load as load
+    import hub_data.workbook as workbook
+
+    folder = tmp_path / "hub"
+    tiny_hub(folder, interactions=[ROW])
+    HubLoader(folder).get()
+    staff = [["Ada Obi", "Motors", "Sales", "Yes", "", ""], ["Bola Ade", "Power", "Sales", "Yes", "", ""]]
+    tiny_hub(folder, interactions=[ROW, ["INT-2", *ROW[1:]]], staff=staff)  # a new version
+    parse = workbook.parse_sheet
+
+    def interactions_damaged(reader, name):  # noqa: ANN001, ANN202
+        if name == "Interactions":
+            raise ValueError("unexpected end of file")
+        return parse(reader, name)
+
+    verdicts: list[bool] = []
+    same_rows = load.same_rows
+    monkeypatch.setattr(load, "same_rows", lambda *a: verdicts.append(same_rows(*a)) or verdicts[-1])
+    monkeypatch.setattr(workbook, "parse_sheet", interactions_damaged)
+    cur = HubLoader(folder).get().cursor()
+    assert verdicts == [False]
+    assert cur.execute("SELECT file, code FROM load_problems").fetchall() == [
+        ("hub.xlsx", "DAMAGED")]
+    assert cur.execute("SELECT interaction_id FROM interactions").fetchall() == [("INT-1",)]
+    assert cur.execute("SELECT name FROM staff ORDER BY row_id").fetchall() == [
+        ("Ada Obi",), ("Musa Bello",)]  # the last good roster, not the new one
+    tables = {name for (name,) in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert "side_findings" not in tables and not any(t.startswith("prep_") for t in tables)
+    assert cur.execute("SELECT count(*) FROM lists WHERE source_file = 'hub.xlsx'").fetchone() == \
+        cur.execute("SELECT count(*) FROM (SELECT DISTINCT list, value FROM lists "
+                    "WHERE source_file = 'hub.xlsx')").fetchone()
+
+
+def test_the_sheets_before_interactions_are_offered_early_as_the_very_tables_read(
+        tmp_path: Path) -> None:
+    from hub_data.workbook import read_workbook
+
+    tiny_hub(tmp_path, interactions=[ROW])
+    offered: list[list[tuple]] = []
+    read = read_workbook(tmp_path / "hub.xlsx", offered.append)
+    assert [[(table, sheet) for table, sheet, _ in tables] for tables in offered] == [
+        [("accounts", "Accounts"), ("contacts", "Contacts"), ("staff", "Staff")]]
+    assert all(rows is read.sheets[table].table for table, _, rows in offered[0])
+    assert list(read.sheets) == ["accounts", "contacts", "interactions", "staff"]
+    assert list(read.sheet_rows) == ["Accounts", "Contacts", "Interactions", "Staff"]
+
+
+def test_a_workbook_with_a_problem_before_interactions_offers_nothing_early(
+        tmp_path: Path) -> None:
+    from hub_data.workbook import read_workbook
+
+    path = CORPUS / "missing_sheet_contacts.xlsx"
+    offered: list = []
+    read = read_workbook(path, offered.append)
+    assert offered == [] and [p.code for p in read.problems] == ["MISSING_SHEET"]
