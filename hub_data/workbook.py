@@ -235,18 +235,31 @@ def read_workbook(path: Path, early: Early | None = None) -> WorkbookRead:
               [spec for spec, name in found.items() if name is not None and name == late]]
     headers: dict[str, dict] = {}
     problems: dict[SheetSpec, Problem] = {}
-    cells: list[tuple[str, int, int, str]] = []
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    first, last = ([found[spec] for spec in specs if found[spec] is not None] for specs in rounds)
+    with ThreadPoolExecutor(max_workers=1) as scanner, \
+            ThreadPoolExecutor(max_workers=1) as parser:
         # The formula scan runs beside the parse (both release the GIL), the small sheets
-        # first: their re-read (read_raw_sheet) must be done before ``early`` hears of them.
-        scans = [pool.submit(formula_cells, path, list(dict.fromkeys(
-            found[spec] for spec in specs if found[spec] is not None))) for specs in rounds]
-        for specs, scan in zip(rounds, scans):
-            _read_sheets(reader, names, specs, found, result, headers, problems)
-            cells += _exact_reread(reader, result, specs, scan.result())
-            if specs is rounds[0] and early is not None and not problems:
-                early([(read.spec.table, read.sheet, read.table)
-                       for read in result.sheets.values()])
+        # first. A small sheet with formula cells is read again (read_raw_sheet), which needs
+        # the reader, so after the Interactions parse: such a workbook offers nothing early.
+        scans = [scanner.submit(formula_cells, path, list(dict.fromkeys(names_of)))
+                 for names_of in (first, last)]
+        parsed = _parse_sheets(reader, first)
+        # Interactions is parsed in a worker from here on (the reader is used by one thread
+        # at a time), while this thread turns the small sheets into text: that needs the GIL,
+        # which the parse leaves free.
+        late_parse = parser.submit(_parse_sheets, reader, last)
+        _shape_sheets(names, rounds[0], found, parsed, result, headers, problems)
+        cells = scans[0].result()
+        redo = {sheet for sheet, *_ in cells} & set(first)
+        if early is not None and not problems and not redo:
+            early([(read.spec.table, read.sheet, read.table) for read in result.sheets.values()])
+        parsed = late_parse.result()
+        _exact_reread(reader, result, rounds[0], cells)
+        _shape_sheets(names, rounds[1], found, parsed, result, headers, problems)
+        del parsed
+        late_cells = scans[1].result()
+        _exact_reread(reader, result, rounds[1], late_cells)
+        cells += late_cells
     result.problems = [problems[spec] for spec in HUB_SHEETS if spec in problems]
     result.sheets = {spec.table: result.sheets[spec.table] for spec in HUB_SHEETS
                      if spec.table in result.sheets}
@@ -263,20 +276,27 @@ def read_workbook(path: Path, early: Early | None = None) -> WorkbookRead:
     return result
 
 
-def _read_sheets(reader: fastexcel.ExcelReader, names: list[str], specs: list[SheetSpec],
-                 found: dict[SheetSpec, str | None], result: WorkbookRead,
-                 headers: dict[str, dict], problems: dict[SheetSpec, Problem]) -> None:
-    """Parse, then shape, the sheets of ``specs`` into ``result`` (a problem per spec that
-    cannot be read). Every sheet of the round is parsed before any is turned into text:
-    parsing releases the GIL, so whatever else the process is doing (importing, scanning for
-    formulas, building tables) runs meanwhile instead of holding up the next parse."""
+def _parse_sheets(reader: fastexcel.ExcelReader,
+                  names: list[str]) -> dict[str, pa.RecordBatch | Exception]:
+    """Sheets ``names`` parsed by calamine (an exception in place of a sheet that cannot be).
+    All of them are parsed before any is turned into text: parsing releases the GIL, so
+    whatever else the process is doing (importing, scanning for formulas, building tables)
+    runs meanwhile instead of holding up the next parse."""
     parsed: dict[str, pa.RecordBatch | Exception] = {}
-    uses = Counter(found[spec] for spec in specs if found[spec] is not None)
-    for name in uses:
+    for name in dict.fromkeys(names):
         try:
             parsed[name] = parse_sheet(reader, name)
         except Exception as exc:  # calamine raises several unrelated types
             parsed[name] = exc
+    return parsed
+
+
+def _shape_sheets(names: list[str], specs: list[SheetSpec], found: dict[SheetSpec, str | None],
+                  parsed: dict[str, pa.RecordBatch | Exception], result: WorkbookRead,
+                  headers: dict[str, dict], problems: dict[SheetSpec, Problem]) -> None:
+    """Shape the parsed sheets of ``specs`` into ``result`` (a problem per spec that cannot
+    be read), letting go of each parse once its last use is shaped."""
+    uses = Counter(found[spec] for spec in specs if found[spec] is not None)
     for spec in specs:
         name = found[spec]
         if name is None:
@@ -288,7 +308,7 @@ def _read_sheets(reader: fastexcel.ExcelReader, names: list[str], specs: list[Sh
                     f"{', '.join(names)}" + (f"; closest: '{near}'" if near else "")
                     + f"). Rename that sheet to '{spec.name}' or add it.")
             continue
-        uses[name] -= 1  # the last use lets go of the parsed cells
+        uses[name] -= 1
         batch = parsed[name] if uses[name] else parsed.pop(name)
         if isinstance(batch, Exception):
             problems[spec] = Problem("DAMAGED", f"sheet '{name}' cannot be read ({batch}).")
@@ -307,9 +327,9 @@ def _read_sheets(reader: fastexcel.ExcelReader, names: list[str], specs: list[Sh
 
 
 def _exact_reread(reader: fastexcel.ExcelReader, result: WorkbookRead, specs: list[SheetSpec],
-                  cells: list[tuple[str, int, int, str]]) -> list[tuple[str, int, int, str]]:
+                  cells: list[tuple[str, int, int, str]]) -> None:
     """Read again, naming each column exactly (see read_raw_sheet), the sheets of ``specs``
-    that hold formula cells; returns ``cells``."""
+    that hold formula cells."""
     with_formulas = {sheet for sheet, *_ in cells}
     for spec in specs:
         read = result.sheets.get(spec.table)
@@ -322,7 +342,7 @@ def _exact_reread(reader: fastexcel.ExcelReader, result: WorkbookRead, specs: li
         shaped = shape_table(read.spec, raw, 1, read.sheet, absolute)
         if isinstance(shaped, SheetRead):
             result.sheets[spec.table] = shaped
-    return cells
+
 
 _SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _SHEET_ENTRY_REVERSED = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')

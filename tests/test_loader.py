@@ -360,3 +360,16 @@ def test_a_workbook_with_a_problem_before_interactions_offers_nothing_early(
     offered: list = []
     read = read_workbook(path, offered.append)
     assert offered == [] and [p.code for p in read.problems] == ["MISSING_SHEET"]
+
+
+def test_a_workbook_with_formulas_before_interactions_offers_nothing_early(
+        tmp_path: Path) -> None:
+    """Its small sheets are read again (to name each formula's column) only after the
+    Interactions parse, so what an early offer held would not be the final tables."""
+    from hub_data.workbook import read_workbook
+
+    offered: list = []
+    read = read_workbook(CORPUS / "formulas_no_cache.xlsx", offered.append)
+    assert offered == []
+    assert {gap.sheet for gap in read.formula_gaps} >= {"Accounts", "Contacts"}
+    assert not read.problems and read.sheets["accounts"].table.num_rows > 0
