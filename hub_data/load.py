@@ -47,7 +47,6 @@ AHEAD_TABLES = tuple(spec.table for spec in STAGED_SPECS if spec.table != "inter
 
 Progress = Callable[[float, str], None]
 BUILD_MEMORY = "768MB"
-EARLY_MEMORY = "256MB"  # DuckDB's bound while files are still being parsed
 LARGE_FILE_BYTES = 25 * 1024 * 1024  # files this big are parsed one at a time (memory)
 # Interactions up to two DuckDB row groups are typed in memory first (see _write); at 1M rows
 # that copy added 0.1-0.2 GB to the peak and no speed.
@@ -478,9 +477,8 @@ def _build_into(build: _Build, settings: Settings, target: Path, started: float)
                 ThreadPoolExecutor(max_workers=1) as ahead:
             con.execute("SET enable_progress_bar = false")  # never text on stdout
             # Bounded memory: past this DuckDB spills to disk in the state folder instead of
-            # growing; less while the files are parsed (the parse of a 1M-row hub peaks near
-            # 1.2 GB on its own), the early lane's tables being small.
-            con.execute(f"SET memory_limit = '{EARLY_MEMORY}'")
+            # growing (the parse of a 1M-row hub peaks near 1.2 GB on its own).
+            con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
             con.execute("SET temp_directory = ?", [str(target.parent / "spill")])
             early = ahead.submit(_early_lane, con.cursor(), build, settings)
             try:
@@ -488,7 +486,6 @@ def _build_into(build: _Build, settings: Settings, target: Path, started: float)
             except OSError as exc:
                 raise HubDataError(f"The data folder {folder} cannot be read "
                                    f"({exc.strerror or exc}).") from exc
-            con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
             build.progress(0.9, "Checking every row")
             history = recorder.submit(_record_history, build, settings)
             _write(con, build, settings, history, early.result())

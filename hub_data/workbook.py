@@ -216,10 +216,11 @@ def read_workbook(path: Path, early: Early | None = None) -> WorkbookRead:
     Accounts, Contacts and Interactions are required (MISSING_SHEET names the sheets found and
     the closest one); Staff and Lists are read when present. Extra sheets are counted only.
 
-    Interactions (the big sheet) is read last. Before it, ``early`` (when given and nothing is
-    wrong so far) receives the other sheets' (table, sheet, text table), the very tables the
-    result will hold: load.py builds the tables that need only those while calamine parses
-    Interactions, which releases the GIL and leaves the other core free.
+    Interactions (the big sheet) is read last. While calamine parses it (which releases the
+    GIL and leaves the other core free), ``early`` receives the other sheets' (table, sheet,
+    text table), the very tables the result will hold, so load.py can build the tables that
+    need only those meanwhile; it hears nothing when something is wrong with those sheets or
+    they hold formula cells (read again later, see _exact_reread).
     """
     result = WorkbookRead()
     try:
