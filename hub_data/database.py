@@ -352,12 +352,6 @@ def start_tables(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
     _lists(con, staging)
 
 
-def register_raw(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
-    """The ``raw_*`` views on another cursor of the same database (views are per cursor)."""
-    for table, raw in staging.raw.items():
-        con.register(f"raw_{table}", raw)
-
-
 HUB_PREPARED = ("staff", "accounts")
 
 

@@ -17,14 +17,15 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Container
 
 import duckdb
+import pyarrow as pa
 
 from hub_data.contract import ERP_TABLES, SIDE_FILES, SheetSpec
 from hub_data.database import (STAGED_SPECS, Staging, create_bookkeeping, create_hub_people,
                                create_interactions, create_side_tables, drop_work_tables,
-                               insert_rows, register_raw, same_rows, stage, start_tables)
+                               insert_rows, same_rows, stage, start_tables)
 from hub_data.erp import (MAPPING_FILE, Mapping, find_table_file, read_mapping, read_table_file,
                           with_mapping)
 from hub_data.drift import Drift, template_drift
@@ -251,12 +252,7 @@ class _Build:
                 if not read.ok:
                     continue
                 tables = read.tables
-            file = _relative(job.path, self.folder)
-            if job.kind == "hub workbook":
-                staging.workbooks.append(file)
-            for table, sheet, rows in tables:
-                if table in AHEAD_TABLES:
-                    staging.add(STAGED_BY_TABLE[table], rows, file, sheet, job.order)
+            _stage_tables(staging, job, _relative(job.path, self.folder), tables, AHEAD_TABLES)
         return staging
 
     def _finish(self, job: _Job, key: str | None, cached: FileRead | None,
@@ -293,11 +289,19 @@ class _Build:
                                + (f" (saved {fallback.modified_at:%d %b %Y %H:%M})."
                                   if fallback.modified_at else "."))
         record.sheets = read.sheets
-        if job.kind == "hub workbook":
-            self.staging.workbooks.append(record.file)
-        for table, sheet, rows in read.tables:
-            self.staging.add(STAGED_BY_TABLE[table], rows, record.file, sheet, job.order)
+        _stage_tables(self.staging, job, record.file, read.tables, STAGED_BY_TABLE)
         self.formula_gaps += [(record.file, gap) for gap in read.formula_gaps]
+
+
+def _stage_tables(staging: Staging, job: _Job, file: str,
+                  tables: list[tuple[str, str, pa.Table]], keep: Container[str]) -> None:
+    """Stage one file's tables (those named in ``keep``), listing it among the workbooks when
+    it is one."""
+    if job.kind == "hub workbook":
+        staging.workbooks.append(file)
+    for table, sheet, rows in tables:
+        if table in keep:
+            staging.add(STAGED_BY_TABLE[table], rows, file, sheet, job.order)
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -361,27 +365,21 @@ def _early_lane(con: duckdb.DuckDBPyConnection, build: _Build,
     if staging is None:
         return None
     with con:
-        start_tables(con, staging)
-        create_bookkeeping(con)
-        create_hub_people(con, settings.date_order == "MDY")
-        create_side_tables(con, settings.date_order == "MDY")
-        con.execute("CREATE TABLE side_findings AS FROM findings LIMIT 0")
-        other_findings(con, settings.date_order, into="side_findings")
+        _other_tables(con, staging, settings)
     return staging
 
 
-def _side_lane(con: duckdb.DuckDBPyConnection, build: _Build, date_order: str,
-               people: threading.Event) -> None:
-    """The second lane of a build that could not use the early lane's tables, on its own
-    cursor: the ERP, review and survey tables, then (once the people tables exist) the
-    findings of every table but Interactions, into ``side_findings`` (appended to
-    ``findings`` afterwards, so their order never depends on which lane finished first)."""
-    with con:
-        register_raw(con, build.staging)
-        create_side_tables(con, date_order == "MDY")
-        con.execute("CREATE TABLE side_findings AS FROM findings LIMIT 0")
-        people.wait()
-        other_findings(con, date_order, into="side_findings")
+def _other_tables(con: duckdb.DuckDBPyConnection, staging: Staging, settings: Settings) -> None:
+    """The macros, the ``raw_*`` views of ``staging`` on ``con``, the lists and bookkeeping
+    tables, the people, ERP, review and survey tables, and their findings into
+    ``side_findings`` (appended to ``findings`` after Interactions', so their order never
+    depends on which lane finished first)."""
+    start_tables(con, staging)
+    create_bookkeeping(con)
+    create_hub_people(con, settings.date_order == "MDY")
+    create_side_tables(con, settings.date_order == "MDY")
+    con.execute("CREATE TABLE side_findings AS FROM findings LIMIT 0")
+    other_findings(con, settings.date_order, into="side_findings")
 
 
 def _copy_table(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
@@ -420,27 +418,17 @@ def _interactions(con: duckdb.DuckDBPyConnection, build: _Build, settings: Setti
 def _write(con: duckdb.DuckDBPyConnection, build: _Build, settings: Settings,
            history: Future, early: Staging | None) -> None:
     """Build every table. When the early lane built the others from the very rows this
-    build read (``early``), only Interactions is left; otherwise two lanes build them all,
-    so both cores stay busy (most statements run on one: their cost is planning and
-    writing, not scanning): Interactions and what it needs here, everything else on a
-    second cursor."""
-    with ThreadPoolExecutor(max_workers=2) as lanes:
+    build read (``early``), only Interactions is left; otherwise (a file fell back on its
+    last good read after its sheets were built early) every table is dropped and the others
+    are built again here, from the rows actually loaded, before Interactions."""
+    with ThreadPoolExecutor(max_workers=1) as writer:
         if early is not None and same_rows(early, build.staging, AHEAD_TABLES):
             stage(con, build.staging)
-            _interactions(con, build, settings, lanes)
         else:
-            if early is not None:  # a file fell back on its last good read: start over
+            if early is not None:
                 _drop_tables(con)
-            start_tables(con, build.staging)
-            create_bookkeeping(con)
-            people = threading.Event()
-            side = lanes.submit(_side_lane, con.cursor(), build, settings.date_order, people)
-            try:
-                create_hub_people(con, settings.date_order == "MDY")
-            finally:
-                people.set()
-            _interactions(con, build, settings, lanes)
-            side.result()
+            _other_tables(con, build.staging, settings)
+        _interactions(con, build, settings, writer)
     insert_rows(con, "INSERT INTO formula_gaps VALUES (?, ?, ?, ?, ?)",
                 [(file, g.sheet, g.row, g.column, g.formula) for file, g in build.formula_gaps])
     con.execute("INSERT INTO findings FROM side_findings")
