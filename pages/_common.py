@@ -13,6 +13,7 @@ import hashlib
 import html
 import re
 import sys
+from typing import Any, Callable
 from urllib.parse import quote, urlencode
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ from metrics.exports import file_name, stamp, to_csv, to_xlsx
 from metrics.formatting import day, kpi_target, kpi_value, moment, wilson_interval
 from metrics.inputs import workspace
 from metrics.panel import PanelTile
+from metrics.report import phase_order
 from metrics.result import KpiResult
 
 DATA_STATUS_PAGE = "pages/data_status.py"
@@ -458,6 +460,28 @@ def metrics_cursor(ctx: PageContext) -> duckdb.DuckDBPyConnection:
                    icon=":material/warning:")
         frames = {}
     return workspace(ctx.hub.con, frames)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _result(name: str, version: str, kwargs: dict[str, Any], _fn: Callable[..., Any],
+            _cur: duckdb.DuckDBPyConnection, _settings: Settings | None) -> Any:
+    return _fn(_cur, **kwargs, **({} if _settings is None else {"settings": _settings}))
+
+
+def cached(ctx: PageContext, fn: Callable[..., Any], cur: duckdb.DuckDBPyConnection,
+           **kwargs: Any) -> Any:
+    """``fn(cur, **kwargs)``, computed once per (function, data version, arguments): the
+    page-edge cache of a metric a page calls with its filters. ``settings`` is not hashed
+    (the data version covers settings.toml); every other argument is."""
+    settings = kwargs.pop("settings", None)
+    return _result(f"{fn.__module__}.{fn.__qualname__}", data_version(ctx), kwargs, fn, cur,
+                   settings)
+
+
+def divisions_in_order(ctx: PageContext, cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """The report's divisions in pilot phase order (metrics.report.phase_order), once per
+    (data version, T)."""
+    return cached(ctx, phase_order, cur, as_of=ctx.as_of, settings=ctx.settings)
 
 
 def division_picker(divisions: list[str], *, key: str, all_label: str | None = None,

@@ -16,9 +16,8 @@ from hub_data.review_snapshots import list_review_snapshots, read_review_snapsho
 from metrics.changes import TABLES, change_texts, changes_since
 from metrics.exports import file_name, to_csv, to_xlsx
 from metrics.formatting import day, moment
-from metrics.report import phase_order
-from pages._common import (data_version, division_picker, export_stamp, md_escape, metrics_cursor,
-                           setup)
+from pages._common import (data_version, division_picker, divisions_in_order, export_stamp,
+                           md_escape, metrics_cursor, setup)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE_WORDS = {"interactions": "Interactions", "accounts": "Accounts", "contacts": "Contacts",
@@ -48,7 +47,7 @@ COLUMN_WORDS = {"interaction_id": "Interaction ID", "date": "Date", "division": 
 
 ctx = setup("What changed since the last review")
 cur = metrics_cursor(ctx)
-divisions = phase_order(cur, as_of=ctx.as_of, settings=ctx.settings)
+divisions = divisions_in_order(ctx, cur)
 if not divisions:
     st.info("The Hub has no divisions yet: nothing to compare.", icon=":material/info:")
     st.stop()

@@ -2,14 +2,42 @@
 the intervention banner, the weekly charts and the one-click check-in pack (XLSX and HTML)."""
 from __future__ import annotations
 
+import datetime as dt
+
+import duckdb
+import plotly.graph_objects as go
 import streamlit as st
 
+from hub_data import Settings
 from metrics import checkin_pack as pack
-from pages._common import division_picker, md_escape, metrics_cursor, setup
+from pages._common import data_version, division_picker, md_escape, metrics_cursor, setup
 
 ctx = setup("Biweekly check-in")
-cur = metrics_cursor(ctx)
-divisions = pack.pilot_divisions(cur, as_of=ctx.as_of, settings=ctx.settings)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def pilot_divisions(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
+                    _settings: Settings) -> list[str]:
+    """The divisions with a pilot as of T, once per (data version, T)."""
+    return pack.pilot_divisions(_cur, as_of=as_of, settings=_settings)
+
+
+@st.cache_data(max_entries=16, show_spinner="Working out the check-in…")
+def checkin(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, division: str,
+            _settings: Settings) -> pack.CheckinView | None:
+    """One division's check-in, once per (data version, T, division)."""
+    return pack.checkin_view(_cur, division=division, as_of=as_of, settings=_settings)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def figures(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, division: str,
+            _settings: Settings) -> dict[str, go.Figure]:
+    """The week-by-week charts of that check-in: switching charts only picks one."""
+    return pack.checkin_figures(checkin(_cur, version, as_of, division, _settings))
+
+
+cur, VERSION = metrics_cursor(ctx), data_version(ctx)
+divisions = pilot_divisions(cur, VERSION, ctx.as_of, ctx.settings)
 if not divisions:
     st.info("No division has a pilot yet on this date: a pilot starts with its division's "
             "first interaction, or on the pilot_start given in settings.toml.",
@@ -21,7 +49,7 @@ division = division_picker(divisions, key="checkin_division", where=st.sidebar,
                            help="Divisions whose pilot has started by the as-of date. Add "
                                 "?division=Power to a link to open this page on Power.")
 
-view = pack.checkin_view(cur, division=division, as_of=ctx.as_of, settings=ctx.settings)
+view = checkin(cur, VERSION, ctx.as_of, division, ctx.settings)
 st.caption(md_escape(pack.headline_text(view)))
 if view.week < 1:
     st.info(f"**{md_escape(pack.headline_text(view))}.** Pick a later as-of date in the "
@@ -64,7 +92,7 @@ charts = {"Adoption": "adoption_rate", "Entry errors": "data_quality_error_rate"
           "Weekly review": "process_compliance"}
 chosen = st.segmented_control("Chart", list(charts), default="Adoption", key="checkin_chart")
 kpi = charts.get(chosen or "Adoption", "adoption_rate")
-st.plotly_chart(pack.checkin_figures(view)[kpi], key=f"checkin_chart_{kpi}", theme=None,
+st.plotly_chart(figures(cur, VERSION, ctx.as_of, division, ctx.settings)[kpi], key=f"checkin_chart_{kpi}", theme=None,
                 config={"displayModeBar": False})
 
 follow_up = pack.not_logged_table(view)

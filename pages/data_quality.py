@@ -10,7 +10,7 @@ from metrics import data_quality as dq
 from metrics.calendar import week_of, window_ending
 from metrics.formatting import day
 from metrics.report import report_divisions
-from pages._common import division_picker, kpi_tile, setup, table_downloads
+from pages._common import cached, division_picker, kpi_tile, setup, table_downloads
 
 ctx = setup("Data quality")
 ALL, ANY, T = "All divisions", "(any)", ctx.as_of
@@ -31,10 +31,10 @@ division = division_picker(report_divisions(cur), key="data_quality_division", a
 prefix = f"{division} " if division else ""
 
 week, recent = week_of(T), window_ending(T)
-rates = {w: dq.window_error_rate(cur, window=w, as_of=T, division=division,
-                                 settings=ctx.settings) for w in (week, recent, recent.previous())}
+rates = {w: cached(ctx, dq.window_error_rate, cur, window=w, as_of=T, division=division,
+                   settings=ctx.settings) for w in (week, recent, recent.previous())}
 now, before = rates[recent].value, rates[recent.previous()].value
-rows, undated = dq.rows_to_fix(cur, as_of=T, division=division)
+rows, undated = cached(ctx, dq.rows_to_fix, cur, as_of=T, division=division)
 formula = ("Entries with at least one entry error ÷ entries (interactions dated in the period, "
            "up to the as-of date). Target: under 10 %.")
 tiles = st.columns(4)
@@ -66,7 +66,8 @@ if view == "Fix list":
     everything = cols[3].toggle("All findings", key="data_quality_all", help=(
         "Also warnings and the findings of Accounts, Contacts, the ERP export, reviews and "
         "the survey (they do not count in the error rate)."))
-    options = dq.filter_options(cur, as_of=T, division=division, all_findings=everything)
+    options = cached(ctx, dq.filter_options, cur, as_of=T, division=division,
+                     all_findings=everything)
     picked_week = cols[0].selectbox(
         "Week", [ANY, *options["weeks"]], key="data_quality_week",
         format_func=lambda w: "All weeks" if w == ANY else f"Week of {dq.week_label(w)}")
@@ -75,8 +76,8 @@ if view == "Fix list":
     logger = cols[2].selectbox("Logged by", [ANY, *options["loggers"]], key="data_quality_logger",
                                format_func=lambda n: "Everyone" if n == ANY else n or "(blank)")
     picked_week, logger = (None if x == ANY else x for x in (picked_week, logger))
-    fixes = dq.fix_list(cur, as_of=T, division=division, week_start=picked_week,
-                        codes=codes or None, logged_by=logger, all_findings=everything)
+    fixes = cached(ctx, dq.fix_list, cur, as_of=T, division=division, week_start=picked_week,
+                   codes=codes or None, logged_by=logger, all_findings=everything)
     if not ctx.role.sees_contacts(division):
         fixes = dq.mask_contacts(fixes)
     if fixes.empty:
@@ -98,10 +99,10 @@ if view == "Fix list":
         table_downloads(ctx, dq.fix_list_export(fixes), f"{prefix}data quality fix list",
                         "data_quality_fix")
 elif view == "Trends":
-    weeks = dq.error_rate_by_week(cur, as_of=T, division=division)
+    weeks = cached(ctx, dq.error_rate_by_week, cur, as_of=T, division=division)
     st.plotly_chart(dq.fig_error_rate_by_week(weeks, rates[recent].target, ctx.settings.min_n),
                     key="data_quality_weeks_fig", theme=None, config={"displayModeBar": False})
-    by_code = dq.errors_by_code(cur, as_of=T, division=division)
+    by_code = cached(ctx, dq.errors_by_code, cur, as_of=T, division=division)
     if by_code["rows"].sum():
         st.plotly_chart(dq.fig_errors_by_code(by_code), key="data_quality_codes_fig",
                         theme=None, config={"displayModeBar": False})
@@ -113,7 +114,7 @@ elif view == "Coaching" and ctx.role.division not in (None, division):
     st.info(f"Per-person rates are shown for {ctx.role.division} only: pick it above.",
             icon=":material/info:")  # a lead sees other divisions as a viewer does (ui.md)
 elif view == "Coaching":
-    people = dq.error_rate_by_logger(cur, as_of=T, division=division)
+    people = cached(ctx, dq.error_rate_by_logger, cur, as_of=T, division=division)
     st.markdown(f"**Who might welcome a hand, {recent.label()}** — listed by name, not ranked."
                 " A short word about their most common problem usually fixes most of it.")
     if people.empty:

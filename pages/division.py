@@ -25,9 +25,8 @@ from metrics.division_charts import (fig_funnel, fig_kpi_trend, funnel_reached,
                                      funnel_step_rows, panel_frame)
 from metrics.exports import file_name, to_csv, to_xlsx
 from metrics.panel import PanelTile, panel
-from metrics.report import phase_order
-from pages._common import (data_version, division_picker, export_stamp, md_escape, metrics_cursor,
-                           panel_tile, setup)
+from pages._common import (data_version, division_picker, divisions_in_order, export_stamp,
+                           md_escape, metrics_cursor, panel_tile, setup)
 
 KEY = "division_page_division"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,7 +57,7 @@ def _asked() -> str | None:
 guess = _asked()
 ctx = setup(guess or "Division")
 cur = metrics_cursor(ctx)
-divisions = phase_order(cur, as_of=ctx.as_of, settings=ctx.settings)
+divisions = divisions_in_order(ctx, cur)
 if not divisions:
     st.info("The Hub lists no divisions yet (the Lists sheet's Divisions column).",
             icon=":material/info:")

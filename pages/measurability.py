@@ -2,19 +2,34 @@
 why in words, so nobody reads a grey tile as a zero."""
 from __future__ import annotations
 
+import datetime as dt
+
+import duckdb
+import pandas as pd
 import streamlit as st
 
+from hub_data import Settings
 from metrics.exports import file_name, to_csv, to_xlsx
 from metrics.formatting import day
 from metrics.measurability import measurability
-from pages._common import division_picker, export_stamp, md_escape, metrics_cursor, setup
+from pages._common import (data_version, division_picker, export_stamp, md_escape, metrics_cursor,
+                           setup)
 
 ALL = "All divisions"
 MARKS = {True: "✓ yes", False: "✗ no"}
 
 ctx = setup("Which KPIs can we measure?")
-cur = metrics_cursor(ctx)
-table = measurability(cur, as_of=ctx.as_of, settings=ctx.settings)
+
+
+@st.cache_data(max_entries=16, show_spinner="Checking every KPI's data…")
+def every_kpi(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
+              _settings: Settings) -> pd.DataFrame:
+    """Every division's KPIs and whether they can be measured, once per (data version, T):
+    the division filter only narrows this table."""
+    return measurability(_cur, as_of=as_of, settings=_settings)
+
+
+table = every_kpi(metrics_cursor(ctx), data_version(ctx), ctx.as_of, ctx.settings)
 if table.empty:
     st.info("No divisions in the data yet: add a Hub workbook with a Divisions list.",
             icon=":material/info:")

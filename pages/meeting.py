@@ -30,9 +30,8 @@ from metrics.formatting import day
 from metrics.panel import PanelTile, panel
 from metrics.pilot import pilot_summary
 from metrics.registry import PILOT_METRICS
-from metrics.report import phase_order
-from pages._common import (data_version, division_picker, kpi_tile, md_escape, metrics_cursor,
-                           panel_tile, setup)
+from pages._common import (data_version, division_picker, divisions_in_order, kpi_tile,
+                           md_escape, metrics_cursor, panel_tile, setup)
 
 SECTION, STARTED, PACK = "meeting_section", "meeting_started", "meeting_pack"
 HIDE_CHROME = """<style>
@@ -74,17 +73,10 @@ def agenda_data(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, d
             status_counts(threads))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def divisions_in_order(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
-                       _settings: Settings) -> list[str]:
-    """The divisions in pilot phase order, cached per data version and as-of."""
-    return phase_order(_cur, as_of=as_of, settings=_settings)
-
-
 ctx = setup("Meeting mode")
 cur, VERSION = metrics_cursor(ctx), data_version(ctx)
 T = ctx.as_of
-division = division_picker(divisions_in_order(cur, VERSION, T, ctx.settings),
+division = division_picker(divisions_in_order(ctx, cur),
                            key="meeting_division", where=st.sidebar)
 if division is None:
     st.info("No division to review: the Hub lists none.", icon=":material/info:")

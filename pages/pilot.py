@@ -2,8 +2,12 @@
 per metric and who to reach out to (metrics.md, pilot success metrics; ui.md)."""
 from __future__ import annotations
 
+import datetime as dt
+
+import duckdb
 import streamlit as st
 
+from hub_data import Settings
 from hub_data.contract import closest
 from metrics.calendar import PILOT_WEEKS, pilot_week
 from metrics.charts import fig_confidence_periods, fig_pilot_metric
@@ -11,12 +15,32 @@ from metrics.formatting import day, percent
 from metrics.pilot import adoption_rate, intervention_periods, pilot_summary
 from metrics.registry import BY_ID, PILOT_METRICS
 from metrics.report import report_divisions
-from pages._common import kpi_tile, md_escape, metrics_cursor, setup
+from metrics.result import MetricOutput
+from pages._common import data_version, kpi_tile, md_escape, metrics_cursor, setup
 
 ctx = setup("Pilot scorecard")
-cur = metrics_cursor(ctx)
-summaries = {d: s for d in report_divisions(cur)
-             if (s := pilot_summary(cur, division=d, as_of=ctx.as_of, settings=ctx.settings))}
+
+
+@st.cache_data(max_entries=16, show_spinner="Working out the pilot…")
+def pilot_summaries(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
+                    _settings: Settings) -> dict[str, dict]:
+    """Every division in pilot and its summary, once per (data version, T): switching the
+    division or the chart only picks from these."""
+    return {d: s for d in report_divisions(_cur)
+            if (s := pilot_summary(_cur, division=d, as_of=as_of, settings=_settings))}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def adoption(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, division: str,
+             start: dt.date, number: int, _settings: Settings) -> MetricOutput:
+    """Who logged in pilot week ``number`` (of a pilot starting on ``start``), once per
+    (data version, T, division, week)."""
+    return adoption_rate(_cur, window=pilot_week(start, number), as_of=as_of,
+                         division=division, settings=_settings)
+
+
+cur, VERSION = metrics_cursor(ctx), data_version(ctx)
+summaries = pilot_summaries(cur, VERSION, ctx.as_of, ctx.settings)
 if not summaries:
     st.info("No division is in pilot yet: set `pilot_start` in settings.toml or log the first "
             "interactions.", icon=":material/info:")
@@ -106,8 +130,7 @@ for column, number, title in ((left, headline, "Not logged in"),
                               (right, min(week, PILOT_WEEKS), "Not logged yet in")):
     if number < 1 or (column is right and number == headline):
         continue
-    out = adoption_rate(cur, window=pilot_week(summary["start"], number), as_of=ctx.as_of,
-                        division=division, settings=ctx.settings)
+    out = adoption(cur, VERSION, ctx.as_of, division, summary["start"], number, ctx.settings)
     rows = out.rows
     missing = sorted(rows.loc[rows["in_staff"] & ~rows["logged"], "name"])
     with column:

@@ -25,18 +25,16 @@ import datetime as dt
 import html
 from typing import Any
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from hub_data import HubDataError, Settings
+from hub_data import HubDataError
 from hub_data.access import ADMIN, STEWARD
 from hub_data.store import COLUMNS, TABLE_NAMES, Store
 from metrics.exports import file_name, to_csv, to_xlsx
 from metrics.formatting import day
-from metrics.report import phase_order
-from pages._common import (FORM_FLASH, data_version, export_stamp, form_problems, md_escape,
-                           metrics_cursor, record_row, setup)
+from pages._common import (FORM_FLASH, divisions_in_order, export_stamp, form_problems,
+                           md_escape, metrics_cursor, record_row, setup)
 
 FLASH = FORM_FLASH
 RESTORE_ERROR = "records_restore_error"
@@ -75,13 +73,6 @@ st.markdown(
     f"They live in <code>{md_escape(html.escape(str(ctx.settings.state_dir)))}</code> (the state "
     "folder). The Hub workbooks and the ERP export are only ever read, never written.",
     unsafe_allow_html=True)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _divisions(_cur: duckdb.DuckDBPyConnection, _settings: Settings, version: str,
-               as_of: dt.date) -> list[str]:
-    """The report's divisions in pilot-phase order, once per (data version, as-of date)."""
-    return phase_order(_cur, as_of=as_of, settings=_settings)
 
 
 def _label(column: str) -> str:
@@ -260,7 +251,7 @@ def meeting_form(divisions: list[str]) -> None:
 
 
 st.subheader("Record")
-divisions = _divisions(metrics_cursor(ctx), ctx.settings, data_version(ctx), T)
+divisions = divisions_in_order(ctx, metrics_cursor(ctx))
 meeting_divisions = [d for d in divisions if ctx.role.may_record("meeting", d)]
 survey_divisions = (divisions if ctx.role.name in (STEWARD, ADMIN) else meeting_divisions)
 forms = {"Survey answer": survey_divisions, "Review meeting": meeting_divisions}

@@ -1,0 +1,142 @@
+"""Page-edge caching (issue 11): a page computes its metrics once per (data version, as-of,
+division, filters). A rerun that only picks among results already computed (another chart,
+another division of a page that computed them all, a filter met before) runs no metric again;
+a new as-of date or a new filter does. Counted with spies on the metric functions, on the
+demo, through AppTest."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any, Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+TIMEOUT = 120
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> Counter:
+    """Count the calls of ``module.name`` (keyed by the call's ``division``)."""
+    calls: Counter = Counter()
+    original: Callable[..., Any] = getattr(module, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls[kwargs.get("division")] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def _page(name: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    return at
+
+
+def _rerun(at: AppTest) -> None:
+    at.run()
+    assert not at.exception
+
+
+def _move_as_of(at: AppTest, days: int) -> None:
+    field = at.sidebar.date_input(key="common_as_of")
+    field.set_value(field.value + dt.timedelta(days=days))
+    _rerun(at)
+
+
+def test_the_pilot_scorecard_computes_each_division_once_per_as_of(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import metrics.pilot
+
+    summaries = _spy(monkeypatch, metrics.pilot, "pilot_summary")
+    weeks = _spy(monkeypatch, metrics.pilot, "adoption_rate")
+    at = _page("pilot")
+    first = sum(summaries.values())
+    assert first >= 2 and set(summaries.values()) == {1}      # every division in pilot, once
+    coaching = sum(weeks.values())
+    assert coaching >= 1
+    for chart in ("Weekly review held", "Stakeholder confidence"):
+        at.segmented_control(key="pilot_chart").set_value(chart)
+        _rerun(at)
+    other = at.segmented_control(key="pilot_division").options[1]
+    at.segmented_control(key="pilot_division").set_value(other)
+    _rerun(at)
+    assert sum(summaries.values()) == first                  # picked, not computed again
+    assert sum(weeks.values()) > coaching                    # that division's coaching weeks
+    after_switch = sum(weeks.values())
+    at.segmented_control(key="pilot_division").set_value(at.segmented_control(
+        key="pilot_division").options[0])
+    _rerun(at)
+    assert sum(weeks.values()) == after_switch               # the first division's, kept
+    _move_as_of(at, -7)
+    assert sum(summaries.values()) == 2 * first              # a new as-of: every division
+
+
+def test_the_checkin_computes_once_per_division_and_as_of(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import metrics.checkin_pack
+
+    views = _spy(monkeypatch, metrics.checkin_pack, "checkin_view")
+    figures = _spy(monkeypatch, metrics.checkin_pack, "checkin_figures")
+    at = _page("checkin")
+    assert sum(views.values()) == 1 and sum(figures.values()) == 1
+    for chart in ("Entry errors", "Weekly review", "Adoption"):
+        at.segmented_control(key="checkin_chart").set_value(chart)
+        _rerun(at)
+    assert sum(views.values()) == 1 and sum(figures.values()) == 1
+    _move_as_of(at, -14)
+    assert sum(views.values()) == 2 and sum(figures.values()) == 2
+
+
+def test_measurability_is_computed_once_for_every_division(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import metrics.measurability
+
+    calls = _spy(monkeypatch, metrics.measurability, "measurability")
+    at = _page("measurability")
+    picker = at.sidebar.selectbox(key="measurability_division")
+    for division in picker.options[1:3]:
+        picker.set_value(division)
+        _rerun(at)
+    assert sum(calls.values()) == 1
+    _move_as_of(at, -7)
+    assert sum(calls.values()) == 2
+
+
+def test_data_quality_computes_a_fix_list_once_per_filter(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from metrics import data_quality as dq
+
+    fixes = _spy(monkeypatch, dq, "fix_list")
+    rates = _spy(monkeypatch, dq, "window_error_rate")
+    at = _page("data_quality")
+    assert sum(fixes.values()) == 1 and sum(rates.values()) == 3
+    at.toggle(key="data_quality_all").set_value(True)
+    _rerun(at)
+    assert sum(fixes.values()) == 2                           # a new filter: a new list
+    at.toggle(key="data_quality_all").set_value(False)
+    _rerun(at)
+    at.segmented_control(key="data_quality_view").set_value("Trends")
+    _rerun(at)
+    at.segmented_control(key="data_quality_view").set_value("Fix list")
+    _rerun(at)
+    assert sum(fixes.values()) == 2 and sum(rates.values()) == 3
+    division = at.selectbox(key="data_quality_division").options[1]
+    at.selectbox(key="data_quality_division").set_value(division)
+    _rerun(at)
+    assert fixes[division] == 1 and rates[division] == 3
+
+
+def test_the_divisions_in_phase_order_are_shared_by_the_pages(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import pages._common
+
+    calls = _spy(monkeypatch, pages._common, "phase_order")
+    at = _page("division")
+    assert sum(calls.values()) == 1
+    _page("changes")                                           # the same data and as-of
+    _rerun(at)
+    assert sum(calls.values()) == 1
