@@ -365,18 +365,18 @@ def fig_collaboration_trend(trends: dict[str, pd.DataFrame], highlight: str | No
 
 @dataclass(frozen=True)
 class CrossDivisionView:
-    """What the page shows for one T: ``divisions`` (matrix columns), ``per_customer``
-    (divisions_per_customer), ``matrix`` (:func:`matrix_frame`), ``customers``
-    (cross_division_customers), ``opportunities`` (cross_sell_opportunity with the owner to
-    call), ``window`` (the 28 days ending T), ``collaboration`` (collaboration_all over it),
-    ``collaboration_trend`` (its 12 windows), ``pairs`` (who_helps_whom), ``grid``
-    (:func:`collaboration_grid`), ``trends`` (metrics.activity.collaboration_trend per
-    report division) and ``sales_missing`` (why there are no ERP sales, in words; None when
-    an erp/sales export was loaded)."""
+    """What the page shows for one T: ``divisions`` (matrix columns), ``matrix``
+    (:func:`matrix_frame` of divisions_per_customer, whose list cells are not kept: a page
+    cache copies the view on every rerun, and 12k rows of lists took 0.15 s to copy at 1M),
+    ``customers`` (cross_division_customers), ``opportunities`` (cross_sell_opportunity with
+    the owner to call), ``window`` (the 28 days ending T), ``collaboration``
+    (collaboration_all over it), ``collaboration_trend`` (its 12 windows), ``pairs``
+    (who_helps_whom), ``grid`` (:func:`collaboration_grid`), ``trends``
+    (metrics.activity.collaboration_trend per report division) and ``sales_missing`` (why
+    there are no ERP sales, in words; None when an erp/sales export was loaded)."""
 
     as_of: dt.date
     divisions: list[str]
-    per_customer: pd.DataFrame
     matrix: pd.DataFrame
     customers: MetricOutput
     opportunities: pd.DataFrame
@@ -412,8 +412,7 @@ def cross_division_view(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     window = window_ending(as_of)
     pairs = who_helps_whom(cur, window=window, as_of=as_of)
     return CrossDivisionView(
-        as_of=as_of, divisions=divisions, per_customer=per_customer,
-        matrix=matrix_frame(per_customer, divisions),
+        as_of=as_of, divisions=divisions, matrix=matrix_frame(per_customer, divisions),
         customers=cross_division_customers(cur, as_of=as_of, settings=settings),
         opportunities=cross_sell_opportunity(cur, as_of=as_of), window=window,
         collaboration=collaboration_all(cur, window=window, as_of=as_of),
