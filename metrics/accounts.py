@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -40,7 +41,7 @@ from metrics.calendar import day_start, end_of
 from metrics.charts import DIVISION_COLOURS, FONT
 from metrics.crossdivision import silent_revenue
 from metrics.formatting import day, naira
-from metrics.inputs import query_frame
+from metrics.inputs import narrowed, query_frame
 from metrics.measurability import file_states
 
 MIN_SCORE = 0.80
@@ -639,22 +640,63 @@ def silent_total(silent: pd.DataFrame) -> float:
     return float(silent.drop_duplicates("erp_customer_id")["revenue"].sum())
 
 
-def ownership_view(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
-                   division: str | None) -> OwnershipView:
-    """Everything the ownership page shows for ``division`` (None: all) as of T."""
-    owned = owned_accounts(cur, as_of=as_of, division=division)
+@dataclass(frozen=True)
+class OwnershipRows:
+    """Every division's ownership rows as of T (:func:`owned_accounts`,
+    :func:`metrics.crossdivision.silent_revenue`, :func:`erp_without_hub`,
+    :func:`hub_without_erp` of all divisions): :func:`ownership_view` narrows them to one
+    division, the same rows those functions give for it, so a page switching divisions does
+    not compute them again."""
+
+    owned: pd.DataFrame
+    silent: pd.DataFrame
+    erp_without_hub: pd.DataFrame
+    hub_without_erp: pd.DataFrame
+    erp_loaded: bool
+
+
+def ownership_rows(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> OwnershipRows:
+    """Every division's rows of the ownership page as of T."""
+    return OwnershipRows(
+        owned=owned_accounts(cur, as_of=as_of, division=None),
+        silent=silent_revenue(cur, as_of=as_of),
+        erp_without_hub=erp_without_hub(cur, as_of=as_of, division=None),
+        hub_without_erp=hub_without_erp(cur, as_of=as_of, division=None),
+        erp_loaded=erp_loaded(cur))
+
+
+def _of_division(rows: pd.DataFrame, division: str | None, listed: str | None = None,
+                 queried: bool = True) -> pd.DataFrame:
+    """The rows whose ``division`` is ``division`` (None: every row), or whose ``listed``
+    list holds it, in order: as a query of that division gives them (``queried``: the
+    dtypes of :func:`metrics.inputs.narrowed`), else as a pandas filter does."""
+    if division is None:
+        return rows
+    keep = (rows["division"] == division).fillna(False).to_numpy(dtype=bool, copy=True)
+    if listed is not None:
+        keep |= np.array([v is not None and division in list(v) for v in rows[listed]],
+                         dtype=bool)
+    return narrowed(rows, keep) if queried else rows[keep].reset_index(drop=True)
+
+
+def ownership_view(cur: duckdb.DuckDBPyConnection | None = None, *, as_of: dt.date,
+                   division: str | None, rows: OwnershipRows | None = None) -> OwnershipView:
+    """Everything the ownership page shows for ``division`` (None: all) as of T, from
+    ``rows`` (:func:`ownership_rows` of T) when given, else computed on ``cur``."""
+    rows = rows if rows is not None else ownership_rows(cur, as_of=as_of)
+    owned = _of_division(rows.owned, division, queried=False)  # owned_accounts filters so
     conflicts = owned[owned["conflict"]].sort_values(
         ["erp_sale_amount", "company_name"], ascending=[False, True]).reset_index(drop=True)
     orphans = owned[owned["orphan"]].sort_values(
         ["orphan_reason", "company_name", "account_id"]).reset_index(drop=True)
-    silent = silent_revenue(cur, as_of=as_of, division=division)
+    silent = _of_division(rows.silent, division)
     return OwnershipView(
         # ownership.counts of the division, from the rows in hand (one query fewer)
         counts={"orphans": int(owned["orphan"].sum()), "conflicts": int(owned["conflict"].sum())},
         conflicts=conflicts, orphans=orphans, reassignments=reassignments(owned),
-        erp_without_hub=erp_without_hub(cur, as_of=as_of, division=division),
-        hub_without_erp=hub_without_erp(cur, as_of=as_of, division=division),
-        silent=silent, silent_total=silent_total(silent), erp_loaded=erp_loaded(cur))
+        erp_without_hub=_of_division(rows.erp_without_hub, division, listed="sale_divisions"),
+        hub_without_erp=_of_division(rows.hub_without_erp, division),
+        silent=silent, silent_total=silent_total(silent), erp_loaded=rows.erp_loaded)
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,26 @@ def fetch_frame(cur: duckdb.DuckDBPyConnection, sql: str,
                         columns=table.column_names)
 
 
+_MASKED = (pd.Int8Dtype, pd.Int16Dtype, pd.Int32Dtype, pd.Int64Dtype, pd.UInt8Dtype,
+           pd.UInt16Dtype, pd.UInt32Dtype, pd.UInt64Dtype, pd.BooleanDtype)
+
+
+def narrowed(frame: pd.DataFrame, keep: Any) -> pd.DataFrame:
+    """The rows of ``frame`` (a :func:`fetch_frame` result) where ``keep`` holds, renumbered,
+    with the dtypes :func:`fetch_frame` gives a query of just those rows: text with no value
+    left is ``object`` (None), a nullable integer or boolean column with no null left is
+    ``int64`` or ``bool``. Narrowing a cached every-division frame so gives the frame of one
+    division's query."""
+    rows = frame[keep].reset_index(drop=True)
+    for position, dtype in enumerate(rows.dtypes):
+        column = rows.iloc[:, position]
+        if isinstance(dtype, pd.StringDtype) and column.isna().all():
+            rows.isetitem(position, pd.Series([None] * len(rows), dtype=object))
+        elif isinstance(dtype, _MASKED) and not column.isna().any():
+            rows.isetitem(position, column.astype(dtype.numpy_dtype))
+    return rows
+
+
 def _column(values: pa.ChunkedArray) -> Any:
     """One Arrow column as ``.df()`` would give it (see :func:`fetch_frame`)."""
     kind, nulls = values.type, values.null_count

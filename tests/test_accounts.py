@@ -21,6 +21,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from pandas.testing import assert_frame_equal
 
 from metrics import accounts as acc
 from metrics import ownership
@@ -288,3 +289,32 @@ def test_without_an_erp_export(make_hub) -> None:
     assert not view.erp_loaded
     assert view.erp_without_hub.empty and view.silent.empty
     assert view.counts == {"orphans": 0, "conflicts": 0}
+
+
+def test_ownership_view_narrowed_from_every_division_equals_the_division_computed(cur) -> None:
+    """ownership_view over ownership_rows (every division, computed once) holds, for each
+    division, exactly the rows the functions give when asked for that division, dtypes
+    included."""
+    every = acc.ownership_rows(cur, as_of=T)
+    divisions = sorted(set(every.owned["division"].dropna()))
+    assert len(divisions) >= 2
+    assert min(len(every.owned), len(every.silent), len(every.erp_without_hub),
+               len(every.hub_without_erp)) > 0
+    # an ERP customer of one division that bought from another is listed under both
+    assert any(len(set(v) - {d}) for d, v in every.erp_without_hub[
+        ["division", "sale_divisions"]].itertuples(index=False) if v is not None)
+    nothing = acc.ownership_view(as_of=T, division="No such division", rows=every)
+    assert nothing.counts == {"orphans": 0, "conflicts": 0} and nothing.silent_total == 0
+    assert not any(len(frame) for frame in (nothing.reassignments, nothing.erp_without_hub,
+                                            nothing.hub_without_erp, nothing.silent))
+    for division in [None, *divisions]:
+        view = acc.ownership_view(as_of=T, division=division, rows=every)
+        owned = acc.owned_accounts(cur, as_of=T, division=division)
+        assert view.counts == {"orphans": int(owned["orphan"].sum()),
+                               "conflicts": int(owned["conflict"].sum())}
+        assert_frame_equal(view.reassignments, acc.reassignments(owned))
+        for got, expected in (
+                (view.erp_without_hub, acc.erp_without_hub(cur, as_of=T, division=division)),
+                (view.hub_without_erp, acc.hub_without_erp(cur, as_of=T, division=division)),
+                (view.silent, silent_revenue(cur, as_of=T, division=division))):
+            assert_frame_equal(got, expected)

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from metrics.inputs import fetch_frame, query_frame
+from metrics.inputs import fetch_frame, narrowed, query_frame
 
 CASES = {
     "integers without nulls stay numpy": "SELECT range::BIGINT AS x, range::INTEGER AS y, "
@@ -69,3 +69,18 @@ def test_a_large_integer_with_a_null_stays_exact() -> None:
     frame = fetch_frame(con, sql)
     assert frame["x"].dtype == "Int64" and frame["x"][0] == 9007199254740993
     pd.testing.assert_frame_equal(frame, con.execute(sql).df(), check_exact=True)
+
+
+@pytest.mark.parametrize("group", ["a", "b", "c", "none"])
+def test_narrowed_rows_are_the_frame_of_a_query_of_those_rows(group: str) -> None:
+    """Narrowing a fetched frame gives what fetching just those rows gives, dtypes included:
+    group a has text, integers and booleans with nulls; b none of them null; c only nulls;
+    no row is in group none."""
+    rows = """SELECT * FROM (VALUES
+        ('a', 'x', 1, true), ('a', NULL, NULL, NULL), ('b', 'y', 2, false),
+        ('b', 'z', 3, true), ('c', NULL, NULL, NULL)) AS t(g, text, n, flag)"""
+    con = duckdb.connect()
+    every = fetch_frame(con, rows)
+    got = narrowed(every, (every["g"] == group).to_numpy())
+    expected = fetch_frame(con, f"SELECT * FROM ({rows}) WHERE g = $g", {"g": group})
+    pd.testing.assert_frame_equal(got, expected)
