@@ -140,3 +140,17 @@ def test_the_divisions_in_phase_order_are_shared_by_the_pages(
     _page("changes")                                           # the same data and as-of
     _rerun(at)
     assert sum(calls.values()) == 1
+
+
+def test_coverage_reads_every_owner_once_per_as_of(monkeypatch: pytest.MonkeyPatch) -> None:
+    import metrics.ownership
+
+    calls = _spy(monkeypatch, metrics.ownership, "coverage_of_divisions")
+    at = _page("coverage")
+    picker = at.sidebar.selectbox(key="coverage_division")
+    for division in picker.options[1:]:
+        picker.set_value(division)
+        _rerun(at)
+    assert len(picker.options) >= 3 and sum(calls.values()) == 1
+    _move_as_of(at, -7)
+    assert sum(calls.values()) == 2
