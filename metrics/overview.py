@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
 import duckdb
 import pandas as pd
@@ -208,12 +209,15 @@ def backlog_counts(cur: duckdb.DuckDBPyConnection, *, division: str,
 
 def division_overview(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.date,
                       settings: Settings | None = None,
-                      backlog_now: BacklogCounts | None = None) -> DivisionOverview:
-    """One division's KPIs (28 days ending on T, trend over 12 windows), pilot status,
-    backlog (``backlog_now`` when the caller has counted it) and entry-error rate over the
-    28 days ending on T."""
+                      backlog_now: BacklogCounts | None = None,
+                      tiles: list[PanelTile] | None = None) -> DivisionOverview:
+    """One division's KPIs (28 days ending on T, trend over 12 windows: ``tiles`` when the
+    caller has the division's :func:`metrics.panel.panel`), pilot status, backlog
+    (``backlog_now`` when the caller has counted it) and entry-error rate over the 28 days
+    ending on T."""
     window = window_ending(as_of)
-    tiles = panel(cur, division=division, as_of=as_of, settings=settings)
+    if tiles is None:
+        tiles = panel(cur, division=division, as_of=as_of, settings=settings)
     return DivisionOverview(
         division, window, tuple(kpi_summary(t) for t in tiles),
         pilot_status(cur, division=division, as_of=as_of, settings=settings),
@@ -223,12 +227,16 @@ def division_overview(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: d
 
 
 def overview(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
-             settings: Settings | None = None) -> list[DivisionOverview]:
-    """Every division of the report, in pilot phase order (see the module docstring)."""
+             settings: Settings | None = None,
+             panel_of: Callable[[str], list[PanelTile]] | None = None) -> list[DivisionOverview]:
+    """Every division of the report, in pilot phase order (see the module docstring);
+    ``panel_of(division)`` gives a division's :func:`metrics.panel.panel` of T when the
+    caller keeps them (a page cache), else they are computed here."""
     divisions = report_divisions(cur)
     counts = backlog.status_counts_by_division(cur, as_of=as_of, divisions=divisions)
     found = [division_overview(cur, division=d, as_of=as_of, settings=settings,
-                               backlog_now=BacklogCounts(**counts[d])) for d in divisions]
+                               backlog_now=BacklogCounts(**counts[d]),
+                               tiles=panel_of(d) if panel_of else None) for d in divisions]
     return sorted(found, key=lambda o: (o.pilot is None,
                                         o.pilot.start if o.pilot else dt.date.min, o.division))
 

@@ -33,7 +33,7 @@ from metrics.data_status import load_summary
 from metrics.exports import file_name, stamp, to_csv, to_xlsx
 from metrics.formatting import day, kpi_target, kpi_value, moment, wilson_interval
 from metrics.inputs import workspace
-from metrics.panel import PanelTile
+from metrics.panel import PanelTile, panel
 from metrics.report import phase_order
 from metrics.result import KpiResult
 
@@ -482,6 +482,20 @@ def divisions_in_order(ctx: PageContext, cur: duckdb.DuckDBPyConnection) -> list
     """The report's divisions in pilot phase order (metrics.report.phase_order), once per
     (data version, T)."""
     return cached(ctx, phase_order, cur, as_of=ctx.as_of, settings=ctx.settings)
+
+
+@st.cache_data(show_spinner="Working out the KPIs…", max_entries=32)
+def _panel(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, division: str,
+           _settings: Settings) -> list[PanelTile]:
+    return panel(_cur, division=division, as_of=as_of, settings=_settings)
+
+
+def division_panel(ctx: PageContext, cur: duckdb.DuckDBPyConnection,
+                   division: str) -> list[PanelTile]:
+    """metrics.panel.panel of ``division``, once per (data version, T, division), shared by
+    the overview, the division page and the meeting: a division seen on one is ready on the
+    others."""
+    return _panel(cur, data_version(ctx), ctx.as_of, division, ctx.settings)
 
 
 def division_picker(divisions: list[str], *, key: str, all_label: str | None = None,

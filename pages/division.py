@@ -18,15 +18,13 @@ import streamlit as st
 
 from hub_data.contract import DIVISION_KPI_IDS
 from hub_data.privacy import mask_frame
-from hub_data.settings import Settings
 from metrics import motors, power
 from metrics.calendar import window_ending
 from metrics.division_charts import (fig_funnel, fig_kpi_trend, funnel_reached,
                                      funnel_step_rows, panel_frame)
 from metrics.exports import file_name, to_csv, to_xlsx
-from metrics.panel import PanelTile, panel
-from pages._common import (data_version, division_picker, divisions_in_order, export_stamp,
-                           md_escape, metrics_cursor, panel_tile, setup)
+from pages._common import (data_version, division_panel, division_picker, divisions_in_order,
+                           export_stamp, md_escape, metrics_cursor, panel_tile, setup)
 
 KEY = "division_page_division"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,13 +68,6 @@ T, MIN_N, VERSION = ctx.as_of, ctx.settings.min_n, data_version(ctx)
 stamp = export_stamp(ctx)
 
 
-@st.cache_data(show_spinner="Working out the KPIs…", max_entries=16)
-def division_panel(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
-                   division: str, _settings: Settings) -> list[PanelTile]:
-    """metrics.panel.panel, once per data version, as-of date and division."""
-    return panel(_cur, division=division, as_of=as_of, settings=_settings)
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def division_funnel(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
                     division: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -101,7 +92,7 @@ def downloads(sheets: dict[str, pd.DataFrame], what: str, key: str) -> None:
 
 
 masked = not ctx.role.sees_contacts(division)
-tiles = division_panel(cur, VERSION, T, division, ctx.settings)
+tiles = division_panel(ctx, cur, division)
 if not tiles:
     st.info(f"**{md_escape(division)} has no KPI panel.** The spec (metrics.md) defines "
             f"division KPIs for {', '.join(DIVISION_KPI_IDS)} only. This division's pilot "

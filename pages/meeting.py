@@ -27,11 +27,10 @@ from hub_data.store import Store
 from metrics import backlog, meeting
 from metrics.backlog_view import status_counts
 from metrics.formatting import day
-from metrics.panel import PanelTile, panel
 from metrics.pilot import pilot_summary
 from metrics.registry import PILOT_METRICS
-from pages._common import (data_version, division_picker, divisions_in_order, kpi_tile,
-                           md_escape, metrics_cursor, panel_tile, setup)
+from pages._common import (data_version, division_panel, division_picker, divisions_in_order,
+                           kpi_tile, md_escape, metrics_cursor, panel_tile, setup)
 
 SECTION, STARTED, PACK = "meeting_section", "meeting_started", "meeting_pack"
 HIDE_CHROME = """<style>
@@ -50,13 +49,6 @@ BIG_BUTTONS = """<style>
 def now() -> float:
     """Seconds on a monotonic clock (a test's clock when one is in session_state)."""
     return st.session_state.get("meeting_clock", time.monotonic)()
-
-
-@st.cache_data(show_spinner="Working out the KPIs…", max_entries=16)
-def division_panel(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
-                   division: str, _settings: Settings) -> list[PanelTile]:
-    """metrics.panel.panel of the division, cached per data version, as-of and division."""
-    return panel(_cur, division=division, as_of=as_of, settings=_settings)
 
 
 @st.cache_data(show_spinner="Reading the Hub…", max_entries=16)
@@ -134,7 +126,7 @@ def timer() -> None:
 with clock:
     timer()
 
-tiles = division_panel(cur, VERSION, T, division, ctx.settings)
+tiles = division_panel(ctx, cur, division)
 summary, funnel, shown_backlog, counts = agenda_data(cur, VERSION, T, division, ctx.settings)
 
 

@@ -24,8 +24,8 @@ from metrics.charts import DIVISION_COLOURS, STATUS_COLOURS
 from metrics.exports import file_name, to_csv, to_xlsx
 from metrics.formatting import day, kpi_value, percent
 from metrics.overview import DivisionOverview, OverviewKpi, division_table, kpi_table, overview
-from pages._common import (STATUS_WORDS, data_version, export_stamp, metrics_cursor, page_link,
-                           setup, sparkline_svg)
+from pages._common import (STATUS_WORDS, data_version, division_panel, export_stamp,
+                           metrics_cursor, page_link, setup, sparkline_svg)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = 5            # the largest panel (Motors) has five KPIs; every band aligns on five
@@ -40,8 +40,10 @@ T, MIN_N = ctx.as_of, ctx.settings.min_n
 def gather(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
            _settings: Settings) -> list[DivisionOverview]:
     """Every division's overview, once per version of the data (which covers settings.toml)
-    and as-of date."""
-    return overview(_cur, as_of=as_of, settings=_settings)
+    and as-of date; the KPI panels come from the cache the division page and the meeting
+    share, so a division seen here is ready there."""
+    return overview(_cur, as_of=as_of, settings=_settings,
+                    panel_of=lambda division: division_panel(ctx, _cur, division))
 
 
 def link(page: str, division: str) -> str:

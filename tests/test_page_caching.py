@@ -154,3 +154,22 @@ def test_coverage_reads_every_owner_once_per_as_of(monkeypatch: pytest.MonkeyPat
     assert len(picker.options) >= 3 and sum(calls.values()) == 1
     _move_as_of(at, -7)
     assert sum(calls.values()) == 2
+
+
+def test_the_kpi_panels_are_shared_by_the_overview_the_division_page_and_the_meeting(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import pages._common
+
+    calls = _spy(monkeypatch, pages._common, "panel")
+    _page("overview")
+    assert len(calls) >= 3 and set(calls.values()) == {1}   # every division, once
+    division = _page("division")
+    meeting = _page("meeting")
+    for picker in (division.sidebar.selectbox(key="division_page_division"),
+                   meeting.sidebar.selectbox(key="meeting_division")):
+        picker.set_value(picker.options[-1])
+    _rerun(division)
+    _rerun(meeting)
+    assert set(calls.values()) == {1}                          # nothing computed again
+    _move_as_of(division, -7)
+    assert sum(calls.values()) == len(calls) + 1               # a new as-of: that division

@@ -209,7 +209,7 @@ def test_contacts_are_masked_for_a_viewer(monkeypatch: pytest.MonkeyPatch) -> No
         return [dataclasses.replace(t, rows=t.rows.assign(email="adaeze@lekki.ng.example"))
                 for t in original(*args, **kwargs)]
 
-    monkeypatch.setattr(panel_module, "panel", with_email)
+    monkeypatch.setattr("pages._common.panel", with_email)  # the pages' shared panel cache
     monkeypatch.setattr("pages._common.current_role",
                         lambda: Role("viewer", email="v@x.example"))
     at = _run(division="Motors")
