@@ -264,15 +264,49 @@ def status_table(frame: pd.DataFrame, by: str, blank: str = BLANK) -> pd.DataFra
     return table[order].reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class FollowThroughBase:
+    """The follow-through actions of one T and division (None: every division) that each
+    owner's numbers are cut from (:func:`follow_through_base`): ``current`` is
+    :func:`metrics.activity.follow_through_rate` over the 28 days ending T and ``span``
+    :func:`metrics.activity.follow_through_actions` over the 12 trend windows, both with
+    ``account_owner``."""
+
+    current: MetricOutput
+    span: pd.DataFrame
+
+
+def follow_through_base(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                        division: str | None,
+                        settings: Settings | None = None) -> FollowThroughBase:
+    """The follow-through actions of T and ``division``, for every owner at once: a page
+    switching owners (or what "owner" means) then only filters them."""
+    owners = _account_owners(cur)
+    out = follow_through_rate(cur, window=window_ending(as_of), as_of=as_of,
+                              division=division, settings=settings)
+    span = follow_through_actions(cur, window=Window(trend_windows(as_of)[0].start, as_of),
+                                  as_of=as_of, division=division)
+    return FollowThroughBase(
+        MetricOutput(out.result, out.rows.assign(account_owner=out.rows["account_id"].map(owners))),
+        span.assign(account_owner=span["account_id"].map(owners)))
+
+
 def follow_through(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
                    division: str | None, owner: str | None = None, owner_role: str = "action",
-                   settings: Settings | None = None) -> MetricOutput:
+                   settings: Settings | None = None,
+                   base: FollowThroughBase | None = None) -> MetricOutput:
     """Follow-through rate (metrics.md, operational measures; per thread, as
     :func:`metrics.activity.follow_through_rate`) of ``division`` (None: every division),
-    narrowed to ``owner``'s actions (module docstring). Rows gain ``account_owner``."""
-    out = follow_through_rate(cur, window=window, as_of=as_of, division=division,
-                              settings=settings)
-    rows = out.rows.assign(account_owner=out.rows["account_id"].map(_account_owners(cur)))
+    narrowed to ``owner``'s actions (module docstring). Rows gain ``account_owner``.
+    ``base`` (:func:`follow_through_base` of T and the division) holds the actions when
+    ``window`` is the 28 days ending T."""
+    if base is not None:
+        out = base.current
+        rows = out.rows
+    else:
+        out = follow_through_rate(cur, window=window, as_of=as_of, division=division,
+                                  settings=settings)
+        rows = out.rows.assign(account_owner=out.rows["account_id"].map(_account_owners(cur)))
     if owner:
         rows = rows[_owner_mask(rows, owner, owner_role, "logged_by")].reset_index(drop=True)
     result = ratio_result(FOLLOW_THROUGH, int(rows["in_numerator"].sum()), len(rows),
@@ -288,26 +322,31 @@ def _account_owners(cur: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
 
 def follow_through_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                          division: str | None, owner: str | None = None,
-                         owner_role: str = "action",
-                         settings: Settings | None = None) -> pd.DataFrame:
+                         owner_role: str = "action", settings: Settings | None = None,
+                         base: FollowThroughBase | None = None) -> pd.DataFrame:
     """:func:`follow_through` per trend window (12 back-to-back 28-day windows ending at T),
     oldest first: ``window_start``, ``window_end``, ``numerator``, ``denominator``, ``value``
     (NaN on a zero denominator). One query over the 12 windows: counted in the database, or,
     for an owner (names compare in Python), fetching only what the counts need; each action
     falls in the window holding its due date's day, so each window equals
-    :func:`follow_through` of it."""
+    :func:`follow_through` of it. With ``base`` (:func:`follow_through_base` of T and the
+    division) the actions are its ``span``, counted here."""
     windows = trend_windows(as_of)
     first = windows[0]
     span = Window(first.start, as_of)
-    if not owner:  # counted in the database: 12 rows fetched instead of a year of actions
+    if not owner and base is None:  # counted in the database: 12 rows, not a year of actions
         counts = follow_through_counts(cur, window=span, as_of=as_of, division=division,
                                        days=first.days)
         numerators = [counts.get(k, (0, 0))[0] for k in range(len(windows))]
         denominators = [counts.get(k, (0, 0))[1] for k in range(len(windows))]
     else:
-        rows = follow_through_actions(cur, window=span, as_of=as_of, division=division)
-        rows = rows.assign(account_owner=rows["account_id"].map(_account_owners(cur)))
-        rows = rows[_owner_mask(rows, owner, owner_role, "logged_by")]
+        if base is not None:
+            rows = base.span
+        else:
+            rows = follow_through_actions(cur, window=span, as_of=as_of, division=division)
+            rows = rows.assign(account_owner=rows["account_id"].map(_account_owners(cur)))
+        if owner:
+            rows = rows[_owner_mask(rows, owner, owner_role, "logged_by")]
         days = pd.to_datetime(rows["due_date"]).to_numpy(dtype="datetime64[D]")
         index = (days - np.datetime64(first.start, "D")).astype("int64") // first.days
         followed = rows["in_numerator"].to_numpy(dtype=bool)
@@ -323,10 +362,12 @@ def follow_through_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
 def backlog_view(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, division: str | None,
                  owner: str | None = None, owner_role: str = "action",
                  settings: Settings | None = None,
-                 all_threads: pd.DataFrame | None = None) -> BacklogView:
+                 all_threads: pd.DataFrame | None = None,
+                 follow_base: FollowThroughBase | None = None) -> BacklogView:
     """Everything the backlog page shows for T, ``division`` (None: every thread) and
     ``owner`` (None: everyone; ``owner_role`` as in :func:`filter_owner`).
-    ``all_threads`` is :func:`division_threads` of every division when the caller has it."""
+    ``all_threads`` is :func:`division_threads` of every division and ``follow_base``
+    :func:`follow_through_base` of T and ``division``, when the caller has them."""
     if all_threads is None:
         every = division_threads(cur, as_of=as_of, division=division)
     else:
@@ -342,9 +383,11 @@ def backlog_view(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, division: st
         else None,
         aging=aging(frame),
         follow=follow_through(cur, window=window, as_of=as_of, division=division,
-                              owner=owner, owner_role=owner_role, settings=settings),
+                              owner=owner, owner_role=owner_role, settings=settings,
+                              base=follow_base),
         trend=follow_through_trend(cur, as_of=as_of, division=division, owner=owner,
-                                   owner_role=owner_role, settings=settings),
+                                   owner_role=owner_role, settings=settings,
+                                   base=follow_base),
         owners=owner_names(every, owner_role))
 
 

@@ -41,13 +41,22 @@ def names(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, divisio
                           owner_role)
 
 
+@st.cache_data(max_entries=16, show_spinner="Reading the backlog…")
+def follow_base(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
+                division: str | None) -> bv.FollowThroughBase:
+    """The follow-through actions of the division, once per (data version, T, division):
+    an owner only filters them."""
+    return bv.follow_through_base(_cur, as_of=as_of, division=division, settings=ctx.settings)
+
+
 @st.cache_data(max_entries=32, show_spinner="Reading the backlog…")
 def load(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, division: str | None,
          owner: str | None, owner_role: str) -> bv.BacklogView:
     """The page's numbers, once per (data version, T, division, owner)."""
     return bv.backlog_view(_cur, as_of=as_of, division=division, owner=owner,
                            owner_role=owner_role, settings=ctx.settings,
-                           all_threads=every_thread(_cur, version, as_of))
+                           all_threads=every_thread(_cur, version, as_of),
+                           follow_base=follow_base(_cur, version, as_of, division))
 
 
 def short(when: dt.date) -> str:

@@ -295,3 +295,18 @@ def test_export_sheets(cur) -> None:
     fig = bv.fig_aging(view.aging, "Overdue")
     assert list(fig.data[0].y) == [1, 1, 1, 1]
     assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+
+
+@pytest.mark.parametrize("division", [None, "Motors", "Power", "Nowhere"])
+def test_follow_through_from_one_base_per_division_is_the_same(cur, division) -> None:
+    """A page that keeps the follow-through actions of T and a division (once) and cuts every
+    owner's rate and trend from them gets what the queries per owner give."""
+    base = bv.follow_through_base(cur, as_of=T, division=division)
+    for owner, role in [(None, "action"), (None, "account"), (ADA, "action"), (ADA, "either"),
+                        (MUSA, "account"), (MUSA, "action"), ("Nobody", "action")]:
+        given = bv.backlog_view(cur, as_of=T, division=division, owner=owner, owner_role=role,
+                                follow_base=base)
+        own = bv.backlog_view(cur, as_of=T, division=division, owner=owner, owner_role=role)
+        assert given.follow.result == own.follow.result
+        pd.testing.assert_frame_equal(given.follow.rows, own.follow.rows)
+        pd.testing.assert_frame_equal(given.trend, own.trend)
