@@ -38,7 +38,7 @@ import plotly.graph_objects as go
 
 from metrics import backlog, ownership
 from metrics.calendar import day_start, end_of
-from metrics.charts import DIVISION_COLOURS, FONT
+from metrics.charts import DIVISION_COLOURS, FONT, TEMPLATE
 from metrics.crossdivision import silent_revenue
 from metrics.formatting import day, naira
 from metrics.inputs import narrowed, query_frame
@@ -271,7 +271,7 @@ def fig_timeline(timeline: pd.DataFrame, division: str | None) -> go.Figure:
     fig.update_layout(title={"text": "Interactions by type over time", "x": 0,
                              "font": {"size": 22}},
                       height=max(240, 40 * len(order) + 140), font=FONT,
-                      template="plotly_white", showlegend=False,
+                      template=TEMPLATE, showlegend=False,
                       margin={"l": 10, "r": 30, "t": 70, "b": 50})
     return fig
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from metrics.result import status_for
 
@@ -16,12 +17,19 @@ SEVERITY_COLOURS = {"error": "#b3261e", "warning": "#b45309"}
 DIVISION_COLOURS = {"Motors": "#1f5fbf", "Power": "#d97706", "Medical": "#0e7490",
                     "GRAS Restaurant": "#7c3aed", "Cube 65 Clinic": "#be185d"}
 FONT = {"size": 16, "color": "#111827"}
+_WHITE = pio.templates["plotly_white"]
+# plotly_white as the dashboard's charts use it: its layout and the defaults of the trace types
+# drawn here (bar, scatter, heatmap). Named, the whole template (24 trace types) is copied and
+# checked for every figure, 9-10 ms a chart, and sent to the browser with each (7 kB).
+TEMPLATE = go.layout.Template(layout=_WHITE.layout,
+                              data={kind: _WHITE.data[kind]
+                                    for kind in ("bar", "scatter", "heatmap")})
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(title={"text": title, "x": 0, "font": {"size": 22}}, height=height,
                       margin={"l": 10, "r": 30, "t": 90, "b": 50}, font=FONT,
-                      template="plotly_white",
+                      template=TEMPLATE,
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
     return fig
 

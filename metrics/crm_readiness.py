@@ -47,7 +47,7 @@ import plotly.graph_objects as go
 
 from hub_data.settings import Settings
 from metrics.calendar import window_ending
-from metrics.charts import DIVISION_COLOURS, FONT, STATUS_COLOURS
+from metrics.charts import DIVISION_COLOURS, FONT, STATUS_COLOURS, TEMPLATE
 from metrics.exports import stamp, to_xlsx
 from metrics.formatting import day, kpi_target, kpi_value
 from metrics.inputs import fetch_frame
@@ -398,7 +398,7 @@ def fig_history(history: History, *, as_of: dt.date) -> go.Figure:
     fig.update_yaxes(title_text=spec.axis, title_font_size=14, gridcolor=GRID, nticks=5,
                      tickfont_size=13)
     fig.update_layout(height=300, margin={"l": 0, "r": 10, "t": 48, "b": 10}, font=FONT,
-                      template="plotly_white", showlegend=False)
+                      template=TEMPLATE, showlegend=False)
     return fig
 
 

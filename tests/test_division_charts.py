@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from hub_data import HubLoader
+from tests.conftest import ROOT
 from metrics.calendar import Window, trend_windows, window_ending
 from metrics.charts import DIVISION_COLOURS, STATUS_COLOURS
 from metrics.division_charts import (axis_title, bar_text, fig_funnel, fig_kpi_trend,
@@ -210,3 +211,26 @@ def test_the_steps_match_the_funnel_counts_on_the_demo(division, counts, rows, f
     reached = funnel_reached(rows(cur, window=window, as_of=as_of, division=division), flags)
     assert [int((reached >= k).sum()) for k in range(len(funnel))] == list(funnel["count"])
     assert funnel["count"].iloc[0] > 0
+
+
+def test_the_charts_template_is_plotly_white_for_every_trace_type_drawn() -> None:
+    """metrics.charts.TEMPLATE keeps plotly_white's layout and the defaults of the trace
+    types the dashboard draws (a chart of another type would lose its defaults: add it)."""
+    import re
+
+    import plotly.io as pio
+
+    from metrics.charts import TEMPLATE
+
+    white = pio.templates["plotly_white"]
+    assert TEMPLATE.layout == white.layout
+    drawn = set()
+    for path in (ROOT / "metrics").glob("*.py"):
+        source = path.read_text()
+        drawn |= {m.lower() for m in re.findall(r"\bgo\.([A-Z][a-z]+)\(", source)
+                  if m not in ("Figure", "Layout")}
+        drawn |= set(re.findall(r"\.add_([a-z]+)\(", source))
+    drawn &= set(white.data.to_plotly_json()) | {"indicator"}   # trace types, not add_hline
+    assert {"bar", "scatter", "heatmap", "indicator"} <= drawn
+    for kind in drawn - {"indicator"}:   # plotly_white sets nothing for an indicator
+        assert TEMPLATE.data[kind] == white.data[kind], kind
