@@ -92,8 +92,8 @@ charts = {"Adoption": "adoption_rate", "Entry errors": "data_quality_error_rate"
           "Weekly review": "process_compliance"}
 chosen = st.segmented_control("Chart", list(charts), default="Adoption", key="checkin_chart")
 kpi = charts.get(chosen or "Adoption", "adoption_rate")
-st.plotly_chart(figures(cur, VERSION, ctx.as_of, division, ctx.settings)[kpi], key=f"checkin_chart_{kpi}", theme=None,
-                config={"displayModeBar": False})
+st.plotly_chart(figures(cur, VERSION, ctx.as_of, division, ctx.settings)[kpi],
+                key=f"checkin_chart_{kpi}", theme=None, config={"displayModeBar": False})
 
 follow_up = pack.not_logged_table(view)
 if view.headline_week >= 1:
