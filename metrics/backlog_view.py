@@ -286,9 +286,8 @@ def follow_through_base(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                               division=division, settings=settings)
     span = follow_through_actions(cur, window=Window(trend_windows(as_of)[0].start, as_of),
                                   as_of=as_of, division=division)
-    return FollowThroughBase(
-        MetricOutput(out.result, out.rows.assign(account_owner=out.rows["account_id"].map(owners))),
-        span.assign(account_owner=span["account_id"].map(owners)))
+    return FollowThroughBase(MetricOutput(out.result, _with_account_owner(out.rows, owners)),
+                             _with_account_owner(span, owners))
 
 
 def follow_through(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
@@ -306,12 +305,17 @@ def follow_through(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.
     else:
         out = follow_through_rate(cur, window=window, as_of=as_of, division=division,
                                   settings=settings)
-        rows = out.rows.assign(account_owner=out.rows["account_id"].map(_account_owners(cur)))
+        rows = _with_account_owner(out.rows, _account_owners(cur))
     if owner:
         rows = rows[_owner_mask(rows, owner, owner_role, "logged_by")].reset_index(drop=True)
     result = ratio_result(FOLLOW_THROUGH, int(rows["in_numerator"].sum()), len(rows),
                           target=out.result.target, direction=out.result.direction)
     return MetricOutput(result, rows)
+
+
+def _with_account_owner(rows: pd.DataFrame, owners: dict[str, str | None]) -> pd.DataFrame:
+    """``rows`` with ``account_owner``: the Account Owner of each row's ``account_id``."""
+    return rows.assign(account_owner=rows["account_id"].map(owners))
 
 
 def _account_owners(cur: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
@@ -344,7 +348,7 @@ def follow_through_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
             rows = base.span
         else:
             rows = follow_through_actions(cur, window=span, as_of=as_of, division=division)
-            rows = rows.assign(account_owner=rows["account_id"].map(_account_owners(cur)))
+            rows = _with_account_owner(rows, _account_owners(cur))
         if owner:
             rows = rows[_owner_mask(rows, owner, owner_role, "logged_by")]
         days = pd.to_datetime(rows["due_date"]).to_numpy(dtype="datetime64[D]")

@@ -485,17 +485,18 @@ def divisions_in_order(ctx: PageContext, cur: duckdb.DuckDBPyConnection) -> list
 
 
 @st.cache_data(show_spinner="Working out the KPIs…", max_entries=32)
-def _panel(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, division: str,
-           _settings: Settings) -> list[PanelTile]:
+def kpi_panel(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, division: str,
+              _settings: Settings) -> list[PanelTile]:
+    """metrics.panel.panel of ``division``, once per (data version, T, division), shared by
+    the overview, the division page and the meeting: a division seen on one is ready on the
+    others."""
     return panel(_cur, division=division, as_of=as_of, settings=_settings)
 
 
 def division_panel(ctx: PageContext, cur: duckdb.DuckDBPyConnection,
                    division: str) -> list[PanelTile]:
-    """metrics.panel.panel of ``division``, once per (data version, T, division), shared by
-    the overview, the division page and the meeting: a division seen on one is ready on the
-    others."""
-    return _panel(cur, data_version(ctx), ctx.as_of, division, ctx.settings)
+    """:func:`kpi_panel` of ``division`` for this page's data version and T."""
+    return kpi_panel(cur, data_version(ctx), ctx.as_of, division, ctx.settings)
 
 
 def division_picker(divisions: list[str], *, key: str, all_label: str | None = None,

@@ -24,8 +24,8 @@ from metrics.charts import DIVISION_COLOURS, STATUS_COLOURS
 from metrics.exports import file_name, to_csv, to_xlsx
 from metrics.formatting import day, kpi_value, percent
 from metrics.overview import DivisionOverview, OverviewKpi, division_table, kpi_table, overview
-from pages._common import (STATUS_WORDS, data_version, division_panel, export_stamp,
-                           metrics_cursor, page_link, setup, sparkline_svg)
+from pages._common import (STATUS_WORDS, data_version, export_stamp, kpi_panel, metrics_cursor,
+                           page_link, setup, sparkline_svg)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = 5            # the largest panel (Motors) has five KPIs; every band aligns on five
@@ -43,7 +43,8 @@ def gather(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
     and as-of date; the KPI panels come from the cache the division page and the meeting
     share, so a division seen here is ready there."""
     return overview(_cur, as_of=as_of, settings=_settings,
-                    panel_of=lambda division: division_panel(ctx, _cur, division))
+                    panel_of=lambda division: kpi_panel(_cur, version, as_of, division,
+                                                        _settings))
 
 
 def link(page: str, division: str) -> str:
