@@ -20,7 +20,7 @@ from hub_data.errors import HubDataError, missing_folder
 from hub_data.load import Progress, build_snapshot, source_files
 from hub_data.settings import SETTINGS_FILE, Settings, load_settings
 
-LOADER_VERSION = "7"
+LOADER_VERSION = "8"
 KEEP_SNAPSHOTS = 3
 
 

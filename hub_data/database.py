@@ -281,6 +281,30 @@ def create_interactions(con: duckdb.DuckDBPyConnection, mdy: bool,
         ORDER BY b.row_id""", {"mdy": mdy})
 
 
+
+def create_thread_next(con: duckdb.DuckDBPyConnection, source: str = "interactions") -> None:
+    """``thread_next``: for every interaction with a Date, the next interaction of its thread
+    (metrics.md, "Next-action backlog": the Contact ID, else the Account ID, else the row
+    alone) in thread order (Date, then row): its ``next_date``, ``next_row_id`` and
+    ``next_interaction_id``, null for a thread's last row.
+
+    It does not depend on the as-of date T, so the backlog and follow-through read it for any
+    T: a thread's latest row as of T is the row dated <= T whose next row is dated after T (or
+    that has none), and an action's first follow-up is its next row when that is dated in
+    time. Without it each as-of date grouped or joined every interaction again."""
+    con.execute(f"""
+        CREATE TABLE thread_next AS
+        SELECT row_id, lead(date) OVER thread AS next_date,
+               lead(row_id) OVER thread AS next_row_id,
+               lead(interaction_id) OVER thread AS next_interaction_id
+        FROM {source}
+        WHERE date IS NOT NULL
+        WINDOW thread AS (
+          PARTITION BY contact_id, CASE WHEN contact_id IS NULL THEN account_id END,
+                       CASE WHEN contact_id IS NULL AND account_id IS NULL THEN row_id END
+          ORDER BY date, row_id)
+        ORDER BY row_id""")
+
 def _erp(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
     con.execute("""
         CREATE TABLE erp_customers AS

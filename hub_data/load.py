@@ -24,8 +24,8 @@ import pyarrow as pa
 
 from hub_data.contract import ERP_TABLES, SIDE_FILES, SheetSpec
 from hub_data.database import (STAGED_SPECS, Staging, create_bookkeeping, create_hub_people,
-                               create_interactions, create_side_tables, drop_work_tables,
-                               insert_rows, same_rows, stage, start_tables)
+                               create_interactions, create_side_tables, create_thread_next,
+                               drop_work_tables, insert_rows, same_rows, stage, start_tables)
 from hub_data.erp import (MAPPING_FILE, Mapping, find_table_file, read_mapping, read_table_file,
                           with_mapping)
 from hub_data.drift import Drift, template_drift
@@ -409,10 +409,12 @@ def _interactions(con: duckdb.DuckDBPyConnection, build: _Build, settings: Setti
         interaction_findings(con, settings.date_order)
         con.execute("RESET search_path")
         written.result()
+        create_thread_next(con, "work.interactions")
         con.execute("DETACH work")
     else:  # many row groups: the write already uses both cores, a copy would only cost memory
         create_interactions(con, mdy)
         interaction_findings(con, settings.date_order)
+        create_thread_next(con)
 
 
 def _write(con: duckdb.DuckDBPyConnection, build: _Build, settings: Settings,

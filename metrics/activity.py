@@ -34,6 +34,10 @@ def _no_target(settings: Settings | None, division: str | None,
     return settings.target(division, kpi_id, None), HIGHER
 
 
+# An action's first follow-up is the next row of its thread in thread order (the loader's
+# ``thread_next``): thread rows come in (Date, row) order, so when the next row is not before
+# the deadline no later row is. The deadline is at most the end of T (due dates are cut there),
+# so a follow-up in time is never dated after T.
 _FOLLOW_THROUGH_SQL = f"""
 WITH actions AS (
   SELECT i.row_id, i.interaction_id, i.date, i.contact_id, i.account_id, i.next_action,
@@ -45,17 +49,10 @@ WITH actions AS (
     AND i.due_date >= $lo AND i.due_date < $hi
     AND i.next_action IS NOT NULL AND NOT i.closes),
 followups AS (
-  SELECT x.row_id AS action_row,
-         arg_min(f.interaction_id, (f.date, f.row_id)) AS followed_by,
-         min(f.date) AS followed_at
-  FROM actions x
-  JOIN (SELECT row_id, interaction_id, date, {_THREAD_SQL.format(t='interactions')} AS thread
-        FROM interactions
-        WHERE date IS NOT NULL AND date < $t_end) f
-    ON f.thread = x.thread
-   AND (f.date > x.date OR (f.date = x.date AND f.row_id > x.row_id))
-   AND f.date < x.deadline
-  GROUP BY x.row_id)
+  SELECT x.row_id AS action_row, n.next_interaction_id AS followed_by,
+         n.next_date AS followed_at
+  FROM actions x JOIN thread_next n ON n.row_id = x.row_id
+  WHERE n.next_date < x.deadline)
 SELECT x.row_id, x.interaction_id, x.date, x.thread, x.contact_id, x.account_id,
        a.company_name, x.logged_by, x.next_action, x.due_date,
        f.followed_by, f.followed_at, f.action_row IS NOT NULL AS in_numerator

@@ -25,18 +25,17 @@ STATUSES: tuple[str, ...] = ("closed", "missing_next_action", "no_due_date", "ov
 AGING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("1–7", 1, 7), ("8–14", 8, 14), ("15–30", 15, 30), ("> 30", 31, None))
 
-# One row per thread: the latest interaction with a valid Date <= T. The latest row is picked
-# on a narrow projection grouped by the thread's parts (contact; else account; else the row
-# itself), then joined back for the columns the backlog shows: the thread's text key
-# (``contact:<id>``, ``account:<id>``, ``row:<row_id>``: a Contact ID never collides with an
-# Account ID or a row number of the same text) is built for the latest rows only.
+# One row per thread: the latest interaction with a valid Date <= T, i.e. the row dated <= T
+# whose next row in thread order (the loader's ``thread_next``: contact, else account, else
+# the row itself; Date, then row) is dated after T or does not exist. It is then joined back
+# for the columns the backlog shows: the thread's text key (``contact:<id>``,
+# ``account:<id>``, ``row:<row_id>``: a Contact ID never collides with an Account ID or a row
+# number of the same text) is built for the latest rows only.
 _THREADS_SQL = """
     WITH pick AS (
-      SELECT max(struct_pack(d := date, r := row_id)).r AS row_id
-      FROM interactions
-      WHERE date IS NOT NULL AND date < $end
-      GROUP BY contact_id, CASE WHEN contact_id IS NULL THEN account_id END,
-               CASE WHEN contact_id IS NULL AND account_id IS NULL THEN row_id END),
+      SELECT n.row_id
+      FROM thread_next n JOIN interactions i ON i.row_id = n.row_id
+      WHERE i.date < $end AND (n.next_date IS NULL OR n.next_date >= $end)),
     threads AS (
       SELECT i.row_id, i.date, i.contact_id, i.account_id, i.division, i.logged_by,
              i.interaction_id, i.interaction_type, i.next_action, i.source_file,

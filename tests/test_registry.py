@@ -235,3 +235,24 @@ def test_a_trend_by_rows_runs_its_metric_once(make_hub):
                       division="Motors", settings=hub.settings)
         assert len(runs) == expected
         assert list(frame["value"]) == [0, 1] + [0] * 8 + [2, 1]  # T − 300: 11th window back
+
+
+@pytest.mark.parametrize("keep", [
+    [False, True, True, True, False, False],    # one run: cut as a slice
+    [True, False, True, False, False, True],    # scattered
+    [False] * 6, [True] * 6, [False, False, False, False, False, True]])
+def test_a_windows_rows_are_the_masked_rows_renumbered_whether_sliced_or_not(keep) -> None:
+    import numpy as np
+
+    from metrics.registry import _rows_where
+
+    rows = pd.DataFrame({
+        "text": pd.array(["a", None, "c", "d", "e", "f"], dtype="string[pyarrow]"),
+        "n": pd.array([1, 2, None, 4, 5, 6], dtype="Int64"),
+        "when": pd.to_datetime(["2026-01-0%d" % d for d in range(1, 7)]),
+        "flag": [True, False, True, True, False, True]}, index=range(10, 16))
+    mask = np.array(keep)
+    expected = rows[mask].reset_index(drop=True)
+    found = _rows_where(rows, mask)
+    pd.testing.assert_frame_equal(found, expected)
+    assert list(found.index) == list(range(sum(keep)))
