@@ -76,11 +76,7 @@ def fetch_frame(cur: duckdb.DuckDBPyConnection, sql: str,
     ``datetime64[us]``, text is ``str`` (``object`` when every cell is null, or there are no
     rows). A result with another type (lists, maps, decimals, time zones) or with two columns
     of one name is fetched by ``.df()`` itself."""
-    # A result left unread by execute() (a fetchone) blocks DuckDB 2's relation API;
-    # execute() would drop it, so drop it here too (DuckDB 1 has no such result).
-    if hasattr(cur, "abort"):
-        cur.abort()
-    relation = cur.sql(sql, params=dict(params) if params else None)
+    relation = _relation(cur, sql, params)
     types = [str(kind) for kind in relation.types]
     if (not types or any(kind not in _ARROW_TYPES for kind in types)
             or len(set(relation.columns)) < len(relation.columns)):
@@ -88,6 +84,21 @@ def fetch_frame(cur: duckdb.DuckDBPyConnection, sql: str,
     table = relation.to_arrow_table()
     return pd.DataFrame({name: _column(table.column(name)) for name in table.column_names},
                         columns=table.column_names)
+
+
+def fetch_arrow(cur: duckdb.DuckDBPyConnection, sql: str,
+                params: Mapping[str, Any] | None = None) -> pa.Table:
+    """The result of the query ``sql`` (a SELECT) as an Arrow table."""
+    return _relation(cur, sql, params).to_arrow_table()
+
+
+def _relation(cur: duckdb.DuckDBPyConnection, sql: str,
+              params: Mapping[str, Any] | None) -> duckdb.DuckDBPyRelation:
+    # A result left unread by execute() (a fetchone) blocks DuckDB 2's relation API;
+    # execute() would drop it, so drop it here too (DuckDB 1 has no such result).
+    if hasattr(cur, "abort"):
+        cur.abort()
+    return cur.sql(sql, params=dict(params) if params else None)
 
 
 _MASKED = (pd.Int8Dtype, pd.Int16Dtype, pd.Int32Dtype, pd.Int64Dtype, pd.UInt8Dtype,

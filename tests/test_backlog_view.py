@@ -310,3 +310,28 @@ def test_follow_through_from_one_base_per_division_is_the_same(cur, division) ->
         assert given.follow.result == own.follow.result
         pd.testing.assert_frame_equal(given.follow.rows, own.follow.rows)
         pd.testing.assert_frame_equal(given.trend, own.trend)
+
+
+@pytest.mark.parametrize("ids, owners", [
+    (["A1", "A2", None, "A9", "A1"], {"A1": "Ada Obi", "A2": None, "A3": "Musa Bello"}),
+    (["A2", "A2"], {"A1": "Ada Obi", "A2": None}),          # no owner found at all
+    ([], {"A1": "Ada Obi"}),                                 # no rows
+    (["A1", None], {}),                                      # no accounts
+    ([None, None], {"A1": "Ada Obi"})])                      # no account IDs (object column)
+def test_the_account_owner_is_the_owner_a_dict_of_the_accounts_gives(ids, owners) -> None:
+    import pyarrow as pa
+
+    dtype = "str" if any(i is not None for i in ids) else object
+    rows = pd.DataFrame({"account_id": pd.Series(ids, dtype=dtype), "n": range(len(ids))},
+                        index=range(5, 5 + len(ids)))
+    table = pa.table({"account_id": pa.array(list(owners), pa.string()),
+                      "account_owner": pa.array(list(owners.values()), pa.string())})
+    expected = rows.assign(account_owner=rows["account_id"].map(owners))
+    pd.testing.assert_frame_equal(bv._with_account_owner(rows, table), expected)
+
+
+def test_the_account_owners_are_every_accounts_owner(cur) -> None:
+    table = bv._account_owners(cur)
+    assert dict(zip(*table.to_pydict().values())) == dict(cur.execute(
+        "SELECT account_id, account_owner FROM accounts").fetchall())
+    assert table.num_rows == cur.execute("SELECT count(*) FROM accounts").fetchone()[0]
