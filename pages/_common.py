@@ -452,14 +452,28 @@ def data_version(ctx: PageContext) -> str:
 
 def metrics_cursor(ctx: PageContext) -> duckdb.DuckDBPyConnection:
     """A cursor for the metrics: this session's view of the snapshot plus the store tables.
-    A store that cannot be read is said once; the metrics then see an empty store."""
+    A store that cannot be read is said once; the metrics then see an empty store.
+
+    The session keeps its cursor while the snapshot and the store file stay the same (a
+    session's runs come one after another, never two at once): making one registers every
+    store table, 10-15 ms of every rerun otherwise."""
+    key = _store_key(ctx)
+    wanted = (id(ctx.hub), ctx.hub.signature, key)
+    held = st.session_state.get(_CURSOR_KEY)
+    if held is not None and held[0] == wanted:
+        return held[1]
     try:
-        frames = _store_frames(*_store_key(ctx))
+        frames = _store_frames(*key)
     except HubDataError as exc:
         st.warning(f"The dashboard's own records could not be read: {md_escape(exc)}",
                    icon=":material/warning:")
-        frames = {}
-    return workspace(ctx.hub.con, frames)
+        return workspace(ctx.hub.con, {})  # not kept: the next run says it again
+    cur = workspace(ctx.hub.con, frames)
+    st.session_state[_CURSOR_KEY] = (wanted, cur)
+    return cur
+
+
+_CURSOR_KEY = "_common_metrics_cursor"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

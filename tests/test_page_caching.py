@@ -173,3 +173,34 @@ def test_the_kpi_panels_are_shared_by_the_overview_the_division_page_and_the_mee
     assert set(calls.values()) == {1}                          # nothing computed again
     _move_as_of(division, -7)
     assert sum(calls.values()) == len(calls) + 1               # a new as-of: that division
+
+
+def test_a_session_keeps_its_metrics_cursor_until_the_store_changes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registering the store tables on a new cursor costs every rerun 10-15 ms on a large hub:
+    a session keeps its cursor; a change to the store gives it a new one, with the change."""
+    import pages._common as common
+    from hub_data import load_settings
+    from hub_data.store import Store
+
+    made: list[dict] = []
+    original = common.workspace
+
+    def counted(con: Any, frames: Any) -> Any:
+        made.append(frames)
+        return original(con, frames)
+
+    monkeypatch.setattr(common, "workspace", counted)
+    at = _page("crm_readiness")
+    assert len(made) == 1
+    _rerun(at)
+    _move_as_of(at, -7)
+    assert len(made) == 1
+    Store.for_settings(load_settings()).append("steward_hours", [{
+        "division": "Motors", "week_start": dt.date(2026, 7, 6), "hours": 7.5,
+        "steward": "Cursor Test", "recorded_at": dt.datetime(2026, 7, 10, 9)}])
+    _rerun(at)
+    assert len(made) == 2
+    cur = at.session_state[common._CURSOR_KEY][1]
+    assert cur.execute("SELECT hours FROM store_steward_hours "
+                       "WHERE steward = 'Cursor Test'").fetchall() == [(7.5,)]
