@@ -29,7 +29,7 @@ from hub_data.access import LOCAL_ADMIN, Role, RoleMap, load_role_map
 from hub_data.settings import resolve_data_dir
 from hub_data.store import COLUMNS, Store
 from metrics.charts import STATUS_COLOURS
-from metrics.data_status import load_summary
+from metrics.data_status import LoadSummary, load_summary
 from metrics.exports import file_name, stamp, to_csv, to_xlsx
 from metrics.formatting import day, kpi_target, kpi_value, moment, wilson_interval
 from metrics.inputs import workspace
@@ -181,6 +181,16 @@ def _as_of_default(settings: Settings) -> dt.date:
     return settings.as_of_or(dt.date.today())
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _sidebar_facts(_hub: LoadedHub, signature: str) -> tuple[LoadSummary,
+                                                             list[tuple[str, str]]]:
+    """The sidebar's load badge and file list, once per snapshot (counting the findings of
+    a large hub on every rerun of every page took 15 ms)."""
+    with _hub.cursor() as cur:
+        return (load_summary(cur),
+                cur.execute("SELECT file, status FROM files ORDER BY file").fetchall())
+
+
 def _sidebar_data(hub: LoadedHub, role: Role) -> None:
     settings = hub.settings
     st.sidebar.markdown(f"**Data folder**  \n`{md_escape(settings.data_dir.name or settings.data_dir)}`"
@@ -199,9 +209,7 @@ def _sidebar_data(hub: LoadedHub, role: Role) -> None:
             if st.session_state.get("common_data_dir") and st.button("Back to the default"):
                 st.session_state.pop("common_data_dir")
                 st.rerun()
-    with hub.cursor() as cur:
-        summary = load_summary(cur)
-        files = cur.execute("SELECT file, status FROM files ORDER BY file").fetchall()
+    summary, files = _sidebar_facts(hub, hub.signature)
     st.sidebar.caption(f"Loaded {moment(hub.loaded_at)} from {len(files)} files "
                        f"(read in {hub.seconds:.1f} s)")
     with st.sidebar.expander("Files read"):

@@ -204,3 +204,16 @@ def test_a_session_keeps_its_metrics_cursor_until_the_store_changes(
     cur = at.session_state[common._CURSOR_KEY][1]
     assert cur.execute("SELECT hours FROM store_steward_hours "
                        "WHERE steward = 'Cursor Test'").fetchall() == [(7.5,)]
+
+
+def test_the_sidebar_counts_the_findings_once_per_snapshot(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import pages._common as common
+
+    calls = _spy(monkeypatch, common, "load_summary")
+    at = _page("accounts")
+    _rerun(at)
+    _move_as_of(at, -7)
+    _page("changes")
+    assert sum(calls.values()) == 1
+    assert any(" errors" in m.value for m in at.sidebar.markdown)  # the badge still shows
