@@ -34,7 +34,7 @@ from metrics.calendar import PILOT_WEEKS, Window, pilot_week, window_ending
 from metrics.data_quality import window_error_rate
 from metrics.formatting import day, kpi_target, kpi_value
 from metrics.panel import PanelTile, panel
-from metrics.pilot import pilot_summary
+from metrics.pilot import pilot_summaries, pilot_summary
 from metrics.registry import BY_ID
 from metrics.report import report_divisions
 from metrics.result import KpiResult
@@ -193,11 +193,17 @@ def pilot_status(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.dat
                  settings: Settings | None = None) -> PilotStatus | None:
     """The division's pilot as of T from :func:`metrics.pilot.pilot_summary`; None when it has
     no pilot start (none in settings and no interaction dated ≤ T)."""
-    summary = pilot_summary(cur, division=division, as_of=as_of, settings=settings)
+    return _pilot_status(pilot_summary(cur, division=division, as_of=as_of, settings=settings))
+
+
+def _pilot_status(summary: dict | None) -> PilotStatus | None:
     if summary is None:
         return None
     return PilotStatus(summary["start"], int(summary["week"]), int(summary["headline_week"]),
                        tuple(summary["interventions"]))
+
+
+_ASK = object()  # division_overview's pilot when the caller has none: it is worked out
 
 
 def backlog_counts(cur: duckdb.DuckDBPyConnection, *, division: str,
@@ -210,17 +216,20 @@ def backlog_counts(cur: duckdb.DuckDBPyConnection, *, division: str,
 def division_overview(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.date,
                       settings: Settings | None = None,
                       backlog_now: BacklogCounts | None = None,
-                      tiles: list[PanelTile] | None = None) -> DivisionOverview:
+                      tiles: list[PanelTile] | None = None,
+                      pilot: PilotStatus | None | object = _ASK) -> DivisionOverview:
     """One division's KPIs (28 days ending on T, trend over 12 windows: ``tiles`` when the
-    caller has the division's :func:`metrics.panel.panel`), pilot status, backlog
-    (``backlog_now`` when the caller has counted it) and entry-error rate over the 28 days
-    ending on T."""
+    caller has the division's :func:`metrics.panel.panel`), pilot status (``pilot`` when the
+    caller has it, None for no pilot), backlog (``backlog_now`` when the caller has counted
+    it) and entry-error rate over the 28 days ending on T."""
     window = window_ending(as_of)
     if tiles is None:
         tiles = panel(cur, division=division, as_of=as_of, settings=settings)
+    if pilot is _ASK:
+        pilot = pilot_status(cur, division=division, as_of=as_of, settings=settings)
+    assert pilot is None or isinstance(pilot, PilotStatus)
     return DivisionOverview(
-        division, window, tuple(kpi_summary(t) for t in tiles),
-        pilot_status(cur, division=division, as_of=as_of, settings=settings),
+        division, window, tuple(kpi_summary(t) for t in tiles), pilot,
         backlog_now or backlog_counts(cur, division=division, as_of=as_of),
         window_error_rate(cur, window=window, as_of=as_of, division=division,
                           settings=settings))
@@ -234,9 +243,11 @@ def overview(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     caller keeps them (a page cache), else they are computed here."""
     divisions = report_divisions(cur)
     counts = backlog.status_counts_by_division(cur, as_of=as_of, divisions=divisions)
+    pilots = pilot_summaries(cur, divisions=divisions, as_of=as_of, settings=settings)
     found = [division_overview(cur, division=d, as_of=as_of, settings=settings,
                                backlog_now=BacklogCounts(**counts[d]),
-                               tiles=panel_of(d) if panel_of else None) for d in divisions]
+                               tiles=panel_of(d) if panel_of else None,
+                               pilot=_pilot_status(pilots[d])) for d in divisions]
     return sorted(found, key=lambda o: (o.pilot is None,
                                         o.pilot.start if o.pilot else dt.date.min, o.division))
 

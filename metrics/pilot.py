@@ -4,7 +4,8 @@ Who calls what: the registry exposes :func:`adoption_rate`, :func:`data_quality_
 :func:`process_compliance` and :func:`stakeholder_confidence` as KPI functions over any window;
 :func:`pilot_weeks` computes the twelve weeks of one division in one set-based query (the
 report's ``weeks[]`` and the scorecard chart); :func:`checkin` judges the two-week periods;
-:func:`pilot_summary` assembles the report's ``pilot`` object.
+:func:`pilot_summary` assembles the report's ``pilot`` object, and :func:`pilot_summaries`
+those of several divisions from one query each for their weeks, meetings and answers.
 
 Readings chosen where metrics.md leaves room:
 - S(w) is the roster's customer-facing members of the division (Customer Facing = Yes; an
@@ -30,7 +31,7 @@ from hub_data.contract import ENTRY_ERROR_CODES
 from hub_data.settings import Settings
 from metrics.calendar import (PILOT_WEEKS, Window, end_of, monday, pilot_week,
                               pilot_week_number)
-from metrics.inputs import fetch_frame
+from metrics.inputs import fetch_frame, narrowed
 from metrics.result import (KpiResult, MetricOutput, empty_result, make_result,
                             ratio_result)
 from metrics.targets import target_for
@@ -129,19 +130,36 @@ def data_quality_error_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, a
 def _meeting_weeks(cur: duckdb.DuckDBPyConnection, division: str, weeks: list[Window],
                    as_of: dt.date) -> pd.DataFrame:
     """One row per week: meetings with used_hub true held in it (up to T)."""
-    if not weeks:
-        return pd.DataFrame({"week_start": [], "meetings": [], "in_numerator": []})
-    return fetch_frame(cur, """
-        WITH w AS (SELECT unnest($mondays) AS week_start)
-        SELECT w.week_start, count(m.held_on) AS meetings,
+    return _meeting_weeks_of(cur, {division: weeks}, as_of)[division]
+
+
+def _meeting_weeks_of(cur: duckdb.DuckDBPyConnection, weeks_of: dict[str, list[Window]],
+                      as_of: dt.date) -> dict[str, pd.DataFrame]:
+    """:func:`_meeting_weeks` of several divisions (``{division: weeks}``) in one query."""
+    pairs = [(division, week.start) for division, weeks in weeks_of.items() for week in weeks]
+    empty = pd.DataFrame({"week_start": [], "meetings": [], "in_numerator": []})
+    if not pairs:
+        return {division: empty for division in weeks_of}
+    frame = fetch_frame(cur, """
+        WITH w AS (SELECT unnest($divisions) AS division, unnest($mondays) AS week_start)
+        SELECT w.division, w.week_start, count(m.held_on) AS meetings,
                count(m.held_on) > 0 AS in_numerator
         FROM w LEFT JOIN store_review_meetings m
-          ON lower(trim(m.division)) = lower(trim($division)) AND m.used_hub
+          ON lower(trim(m.division)) = lower(trim(w.division)) AND m.used_hub
          AND m.held_on >= w.week_start AND m.held_on <= w.week_start + 6
          AND m.held_on <= $as_of
-        GROUP BY w.week_start ORDER BY w.week_start""",
-                       {"mondays": [w.start for w in weeks], "division": division,
+        GROUP BY w.division, w.week_start ORDER BY w.division, w.week_start""",
+                       {"divisions": [d for d, _ in pairs], "mondays": [m for _, m in pairs],
                         "as_of": as_of})
+    return {division: _part(frame, division) if weeks else empty
+            for division, weeks in weeks_of.items()}
+
+
+def _part(frame: pd.DataFrame, division: str) -> pd.DataFrame:
+    """The rows of ``division`` of a several-division frame, without the ``division`` column,
+    with the dtypes a query of that division alone gives (metrics.inputs.narrowed)."""
+    return narrowed(frame, (frame["division"] == division).to_numpy(dtype=bool)).drop(
+        columns="division")
 
 
 def _judged_weeks(window: Window, as_of: dt.date) -> list[Window]:
@@ -173,35 +191,55 @@ def survey_answers(cur: duckdb.DuckDBPyConnection, *, division: str, lo: dt.date
     entered in the app (an app answer equal to a file answer counts once). Answers with a
     blank or unknown Division or a score outside 1–5 count nowhere. ``in_numerator``: both
     Ease of Use and Value are 4 or 5."""
+    return _survey_answers_of(cur, {division: (lo, hi)})[division]
+
+
+def _survey_answers_of(cur: duckdb.DuckDBPyConnection,
+                       spans: dict[str, tuple[dt.date, dt.date]]) -> dict[str, pd.DataFrame]:
+    """:func:`survey_answers` of several divisions (``{division: (lo, hi)}``) in one query:
+    an app answer only ever matches a file answer of its own division."""
+    if not spans:
+        return {}
     frame = fetch_frame(cur, """
-        WITH divisions AS (SELECT value FROM lists WHERE source_file = '*' AND list = 'divisions'),
+        WITH spans AS (SELECT unnest($divisions) AS division, unnest($los) AS lo,
+                              unnest($his) AS hi),
+        divisions AS (SELECT value FROM lists WHERE source_file = '*' AND list = 'divisions'),
         file_answers AS (
-          SELECT date, division, ease_of_use, value, comments, 'survey file' AS source,
-                 source_file, source_row
-          FROM survey WHERE division = $division AND date BETWEEN $lo AND $hi
-            AND ease_of_use BETWEEN 1 AND 5 AND value BETWEEN 1 AND 5),
+          SELECT s.date, s.division, s.ease_of_use, s.value, s.comments,
+                 'survey file' AS source, s.source_file, s.source_row
+          FROM survey s JOIN spans p ON s.division = p.division
+          WHERE s.date BETWEEN p.lo AND p.hi
+            AND s.ease_of_use BETWEEN 1 AND 5 AND s.value BETWEEN 1 AND 5),
         app_answers AS (
           SELECT a.answered_on AS date, d.value AS division, a.ease_of_use, a.value, a.comments,
                  'entered in the app' AS source, NULL AS source_file, NULL AS source_row
           FROM store_survey_answers a
           JOIN divisions d ON lower(trim(d.value)) = lower(trim(a.division))
-          WHERE d.value = $division AND a.answered_on BETWEEN $lo AND $hi
+          JOIN spans p ON d.value = p.division
+          WHERE a.answered_on BETWEEN p.lo AND p.hi
             AND a.ease_of_use BETWEEN 1 AND 5 AND a.value BETWEEN 1 AND 5),
         keyed AS (
           SELECT *, row_number() OVER (
-                   PARTITION BY source, date, ease_of_use, value,
+                   PARTITION BY division, source, date, ease_of_use, value,
                                 coalesce(lower(trim(comments)), '')) AS k
           FROM (SELECT * FROM file_answers UNION ALL SELECT * FROM app_answers))
         SELECT date, division, ease_of_use, value, comments, source, source_file, source_row,
                ease_of_use >= 4 AND value >= 4 AS in_numerator
         FROM keyed a
         WHERE source = 'survey file' OR NOT EXISTS (
-          SELECT 1 FROM keyed f WHERE f.source = 'survey file' AND f.date = a.date
-             AND f.ease_of_use = a.ease_of_use AND f.value = a.value AND f.k = a.k
+          SELECT 1 FROM keyed f WHERE f.source = 'survey file' AND f.division = a.division
+             AND f.date = a.date AND f.ease_of_use = a.ease_of_use AND f.value = a.value
+             AND f.k = a.k
              AND coalesce(lower(trim(f.comments)), '') = coalesce(lower(trim(a.comments)), ''))
-        ORDER BY date, source""", {"division": division, "lo": lo, "hi": hi})
-    frame["date"] = pd.to_datetime(frame["date"]).dt.date
-    return frame
+        ORDER BY division, date, source""", {
+            "divisions": list(spans), "los": [lo for lo, _ in spans.values()],
+            "his": [hi for _, hi in spans.values()]})
+    found = {}
+    for division in spans:
+        part = narrowed(frame, (frame["division"] == division).to_numpy(dtype=bool))
+        part["date"] = pd.to_datetime(part["date"]).dt.date
+        found[division] = part
+    return found
 
 
 def stakeholder_confidence(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
@@ -217,56 +255,79 @@ def stakeholder_confidence(cur: duckdb.DuckDBPyConnection, *, window: Window, as
 
 
 # ------------------------------------------------------------------------------ the pilot
+_WEEK_COLUMNS = ["week", "week_start", "complete", "logged", "staff", "adoption_rate", "entries",
+                 "entries_with_errors", "data_quality_error_rate", "meetings", "review_held"]
+
+
 def pilot_weeks(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.date,
                 start: dt.date) -> pd.DataFrame:
     """Pilot weeks 1–12 whose Monday ≤ T, in one query: week, week_start, complete, logged
     (|L ∩ S|), staff (|S|), adoption_rate, entries, entries_with_errors,
     data_quality_error_rate, meetings, review_held. The week containing T is partial (rows
     ≤ T). Rates are null on a zero denominator."""
-    count = min(PILOT_WEEKS, pilot_week_number(start, as_of))
-    if count < 1:
-        return pd.DataFrame(columns=["week", "week_start", "complete", "logged", "staff",
-                                     "adoption_rate", "entries", "entries_with_errors",
-                                     "data_quality_error_rate", "meetings", "review_held"])
+    return _pilot_weeks_of(cur, {division: start}, as_of)[division]
+
+
+def _pilot_weeks_of(cur: duckdb.DuckDBPyConnection, starts: dict[str, dt.date],
+                    as_of: dt.date) -> dict[str, pd.DataFrame]:
+    """:func:`pilot_weeks` of several divisions (``{division: pilot start}``) in one query."""
+    counts = {d: min(PILOT_WEEKS, pilot_week_number(start, as_of)) for d, start in starts.items()}
+    live = [d for d in starts if counts[d] >= 1]
+    found = {d: pd.DataFrame(columns=_WEEK_COLUMNS) for d in starts if counts[d] < 1}
+    if not live:
+        return found
     frame = fetch_frame(cur, """
-        WITH w AS (
-          SELECT k AS week, CAST($start + INTERVAL (7 * (k - 1)) DAY AS DATE) AS week_start
-          FROM range(1, $count + 1) t(k)),
+        WITH p AS (
+          SELECT unnest($divisions) AS division, unnest($starts) AS start,
+                 unnest($counts) AS count, unnest($los) AS lo, unnest($his) AS hi),
+        w AS (
+          SELECT division, week,
+                 CAST(start + INTERVAL (7 * (week - 1)) DAY AS DATE) AS week_start
+          FROM (SELECT division, start, unnest(range(1, count + 1)) AS week FROM p)),
         s AS (
-          SELECT w.week, st.name FROM w JOIN staff st
-            ON st.division = $division AND st.customer_facing
+          SELECT w.division, w.week, st.name FROM w JOIN staff st
+            ON st.division = w.division AND st.customer_facing
            AND (st.start_date IS NULL OR st.start_date <= w.week_start + 6)
            AND (st.leave_date IS NULL OR st.leave_date >= w.week_start)),
         rows AS (
-          SELECT i.row_id, i.logged_by,
-                 date_diff('day', $start, CAST(i.date AS DATE)) // 7 + 1 AS week
-          FROM interactions i
-          WHERE i.division = $division AND i.date >= $lo AND i.date < $hi),
+          SELECT i.division, i.row_id, i.logged_by,
+                 date_diff('day', p.start, CAST(i.date AS DATE)) // 7 + 1 AS week
+          FROM interactions i JOIN p ON i.division = p.division
+          WHERE i.date >= p.lo AND i.date < p.hi),
         errs AS (SELECT DISTINCT row_id FROM findings
                  WHERE "table" = 'interactions' AND list_contains($codes, code)),
-        l AS (SELECT DISTINCT week, logged_by AS name FROM rows WHERE logged_by IS NOT NULL),
+        l AS (SELECT DISTINCT division, week, logged_by AS name FROM rows
+              WHERE logged_by IS NOT NULL),
         adoption AS (
-          SELECT s.week, count(*) AS staff, count(l.name) AS logged
-          FROM s LEFT JOIN l ON l.week = s.week AND l.name = s.name GROUP BY s.week),
+          SELECT s.division, s.week, count(*) AS staff, count(l.name) AS logged
+          FROM s LEFT JOIN l ON l.division = s.division AND l.week = s.week AND l.name = s.name
+          GROUP BY s.division, s.week),
         entries AS (
-          SELECT r.week, count(*) AS entries, count(e.row_id) AS entries_with_errors
-          FROM rows r LEFT JOIN errs e ON e.row_id = r.row_id GROUP BY r.week),
-        SELECT w.week, w.week_start, w.week_start + 6 < $as_of AS complete,
+          SELECT r.division, r.week, count(*) AS entries, count(e.row_id) AS entries_with_errors
+          FROM rows r LEFT JOIN errs e ON e.row_id = r.row_id GROUP BY r.division, r.week)
+        SELECT w.division, w.week, w.week_start, w.week_start + 6 < $as_of AS complete,
                coalesce(a.logged, 0) AS logged, coalesce(a.staff, 0) AS staff,
                a.logged / NULLIF(a.staff, 0) AS adoption_rate,
                coalesce(e.entries, 0) AS entries,
                coalesce(e.entries_with_errors, 0) AS entries_with_errors,
                e.entries_with_errors / NULLIF(e.entries, 0) AS data_quality_error_rate
-        FROM w LEFT JOIN adoption a USING (week) LEFT JOIN entries e USING (week)
-        ORDER BY w.week""", {
-            "start": start, "count": count, "division": division, "as_of": as_of,
-            "lo": dt.datetime.combine(start, dt.time()),
-            "hi": min(pilot_week(start, count).hi, end_of(as_of)), "codes": _CODES})
-    frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
-    held = _meeting_weeks(cur, division, [pilot_week(start, k) for k in frame["week"]], as_of)
-    frame["meetings"] = held["meetings"].astype(int).to_numpy()
-    frame["review_held"] = held["in_numerator"].astype(bool).to_numpy()
-    return frame
+        FROM w LEFT JOIN adoption a USING (division, week)
+        LEFT JOIN entries e USING (division, week)
+        ORDER BY w.division, w.week""", {
+            "divisions": live, "starts": [starts[d] for d in live],
+            "counts": [counts[d] for d in live],
+            "los": [dt.datetime.combine(starts[d], dt.time()) for d in live],
+            "his": [min(pilot_week(starts[d], counts[d]).hi, end_of(as_of)) for d in live],
+            "as_of": as_of, "codes": _CODES})
+    held = _meeting_weeks_of(cur, {d: [pilot_week(starts[d], k)
+                                       for k in range(1, counts[d] + 1)] for d in live}, as_of)
+    for division in live:
+        part = _part(frame, division)
+        part["week_start"] = pd.to_datetime(part["week_start"]).dt.date
+        part["meetings"] = held[division]["meetings"].astype(int).to_numpy()
+        part["review_held"] = held[division]["in_numerator"].astype(bool).to_numpy()
+        found[division] = part
+    return {division: found[division] for division in starts}
 
 
 def headline_week(start: dt.date, as_of: dt.date) -> int:
@@ -326,11 +387,24 @@ def pilot_summary(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.da
     start, week, weeks[], the four headline KPI results (the last complete pilot week;
     compliance over the weeks before T's week; confidence from the start to T) and
     interventions."""
-    start = pilot_start(cur, division=division, as_of=as_of, settings=settings)
-    if start is None:
-        return None
-    weeks = pilot_weeks(cur, division=division, as_of=as_of, start=start)
-    answers = survey_answers(cur, division=division, lo=start, hi=as_of)
+    return pilot_summaries(cur, divisions=[division], as_of=as_of, settings=settings)[division]
+
+
+def pilot_summaries(cur: duckdb.DuckDBPyConnection, *, divisions: list[str], as_of: dt.date,
+                    settings: Settings | None = None) -> dict[str, dict[str, Any] | None]:
+    """:func:`pilot_summary` of each of ``divisions``, the weeks, meetings and survey answers
+    of all of them read at once (pages that show every division: a third of the queries)."""
+    starts = {d: pilot_start(cur, division=d, as_of=as_of, settings=settings) for d in divisions}
+    live = {d: start for d, start in starts.items() if start is not None}
+    weeks = _pilot_weeks_of(cur, live, as_of)
+    answers = _survey_answers_of(cur, {d: (start, as_of) for d, start in live.items()})
+    return {d: _summary(d, live[d], weeks[d], answers[d], as_of, settings) if d in live
+            else None for d in divisions}
+
+
+def _summary(division: str, start: dt.date, weeks: pd.DataFrame, answers: pd.DataFrame,
+             as_of: dt.date, settings: Settings | None) -> dict[str, Any]:
+    """:func:`pilot_summary` from the division's pilot weeks and survey answers."""
     headline = headline_week(start, as_of)
     results: dict[str, KpiResult]
     if headline == 0:

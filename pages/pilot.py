@@ -9,10 +9,11 @@ import streamlit as st
 
 from hub_data import Settings
 from hub_data.contract import closest
+from metrics import pilot as pilot_metrics
 from metrics.calendar import PILOT_WEEKS, pilot_week
 from metrics.charts import fig_confidence_periods, fig_pilot_metric
 from metrics.formatting import day, percent
-from metrics.pilot import adoption_rate, intervention_periods, pilot_summary
+from metrics.pilot import adoption_rate, intervention_periods
 from metrics.registry import BY_ID, PILOT_METRICS
 from metrics.report import report_divisions
 from metrics.result import MetricOutput
@@ -26,8 +27,9 @@ def pilot_summaries(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.dat
                     _settings: Settings) -> dict[str, dict]:
     """Every division in pilot and its summary, once per (data version, T): switching the
     division or the chart only picks from these."""
-    return {d: s for d in report_divisions(_cur)
-            if (s := pilot_summary(_cur, division=d, as_of=as_of, settings=_settings))}
+    found = pilot_metrics.pilot_summaries(_cur, divisions=report_divisions(_cur), as_of=as_of,
+                                          settings=_settings)
+    return {d: s for d, s in found.items() if s}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

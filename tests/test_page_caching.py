@@ -51,11 +51,12 @@ def test_the_pilot_scorecard_computes_each_division_once_per_as_of(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import metrics.pilot
 
-    summaries = _spy(monkeypatch, metrics.pilot, "pilot_summary")
+    summaries = _spy(monkeypatch, metrics.pilot, "pilot_summaries")
     weeks = _spy(monkeypatch, metrics.pilot, "adoption_rate")
     at = _page("pilot")
     first = sum(summaries.values())
-    assert first >= 2 and set(summaries.values()) == {1}      # every division in pilot, once
+    assert first == 1                                        # every division at once
+    assert len(at.segmented_control(key="pilot_division").options) >= 2
     coaching = sum(weeks.values())
     assert coaching >= 1
     for chart in ("Weekly review held", "Stakeholder confidence"):
@@ -191,16 +192,17 @@ def test_a_session_keeps_its_metrics_cursor_until_the_store_changes(
         return original(con, frames)
 
     monkeypatch.setattr(common, "workspace", counted)
-    at = _page("crm_readiness")
-    assert len(made) == 1
+    at = _page("crm_readiness")  # a first load appends to the store's load history
+    _rerun(at)
+    kept = len(made)
     _rerun(at)
     _move_as_of(at, -7)
-    assert len(made) == 1
+    assert len(made) == kept
     Store.for_settings(load_settings()).append("steward_hours", [{
         "division": "Motors", "week_start": dt.date(2026, 7, 6), "hours": 7.5,
         "steward": "Cursor Test", "recorded_at": dt.datetime(2026, 7, 10, 9)}])
     _rerun(at)
-    assert len(made) == 2
+    assert len(made) == kept + 1
     cur = at.session_state[common._CURSOR_KEY][1]
     assert cur.execute("SELECT hours FROM store_steward_hours "
                        "WHERE steward = 'Cursor Test'").fetchall() == [(7.5,)]

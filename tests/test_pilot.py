@@ -254,3 +254,55 @@ def test_intervention_periods_name_the_evidence(motors_hub):
                                   settings=motors_hub.settings)
     assert pilot.intervention_periods(summary["periods"]) == {
         "adoption_rate": [1, 2], "process_compliance": [1, 2]}
+
+
+@pytest.fixture
+def two_pilots(make_hub):
+    """Motors and Power in pilot from Monday 2 March; Power's app answer has the very date,
+    scores and words of a Motors file answer (a different answer: another division)."""
+    return make_hub(
+        accounts=[account("A1", MOTORS), account("A2", "Power")],
+        contacts=[contact("C1", "A1"), contact("C2", "A2")],
+        staff=[member("Ada Obi", MOTORS), member("Efe Musa", "Power")],
+        interactions=[
+            interaction("M1", T(2026, 3, 3, 9), "C1", "Inquiry", "Ada Obi"),
+            interaction("M2", T(2026, 3, 11, 9), "C1", "Follow-up", "Ada Obi", channel="Pigeon"),
+            interaction("P1", T(2026, 3, 4, 9), "C2", "Lead", "Efe Musa"),
+            interaction("P2", T(2026, 3, 17, 9), "C2", "Follow-up", "Zed Unknown"),
+        ],
+        survey=[{"Date": D(2026, 3, 5), "Division": MOTORS, "Ease of Use": 4, "Value": 5,
+                 "Comments": "Saves time"}],
+        store={
+            "review_meetings": [meeting(MOTORS, D(2026, 3, 4)), meeting("Power", D(2026, 3, 10))],
+            "survey_answers": [{"answered_on": D(2026, 3, 5), "division": "Power",
+                                "ease_of_use": 4, "value": 5, "comments": "saves time"}],
+        })
+
+
+def _same_summary(a: dict | None, b: dict | None) -> None:
+    assert (a is None) == (b is None)
+    if a is None:
+        return
+    assert a.keys() == b.keys()
+    for key in a:
+        if isinstance(a[key], pd.DataFrame):
+            pd.testing.assert_frame_equal(a[key], b[key])
+        else:
+            assert a[key] == b[key], key
+
+
+@pytest.mark.parametrize("day", [1, 2, 6, 9, 12, 17, 23, 31])
+def test_every_divisions_summary_at_once_is_each_divisions_own(two_pilots, day) -> None:
+    cur = two_pilots.workspace()
+    as_of = D(2026, 3, day)
+    together = pilot.pilot_summaries(cur, divisions=[MOTORS, "Power", "Medical"], as_of=as_of)
+    assert together["Medical"] is None and (together[MOTORS] is None) == (day < 3)
+    for division in (MOTORS, "Power"):
+        _same_summary(together[division],
+                      pilot.pilot_summary(cur, division=division, as_of=as_of))
+    if day >= 17:  # both answers count, each in its own division
+        for division in (MOTORS, "Power"):
+            confidence = together[division]["results"]["stakeholder_confidence"]
+            assert (confidence.numerator, confidence.denominator) == (1, 1)
+        assert list(together["Power"]["weeks"]["meetings"][:2]) == [0, 1]
+        assert list(together[MOTORS]["weeks"]["meetings"][:2]) == [1, 0]
