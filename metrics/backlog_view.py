@@ -86,7 +86,7 @@ class BacklogView:
     owner: str | None
     owner_role: str
     window: Window
-    threads: pd.DataFrame
+    threads: pd.DataFrame | None  # None in a page's cached copy that narrows them itself
     counts: dict[str, int]
     people: pd.DataFrame
     divisions: pd.DataFrame | None
