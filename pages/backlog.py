@@ -17,8 +17,8 @@ from metrics.charts import STATUS_COLOURS
 from metrics.exports import file_name, to_csv, to_xlsx
 from metrics.formatting import day
 from metrics.report import report_divisions
-from pages._common import (data_version, division_picker, export_stamp, kpi_tile, md_escape,
-                           metrics_cursor, setup)
+from pages._common import (data_version, division_picker, export_stamp, kpi_tile, listed,
+                           md_escape, metrics_cursor, setup)
 
 ctx = setup("Next-action backlog")
 T, EVERYONE = ctx.as_of, "Everyone"
@@ -173,7 +173,8 @@ show = st.segmented_control("Show", shows, default="Threads", key="backlog_show"
 by = "account_owner" if role == "account" else "owner"
 if show == "Threads":
     st.caption(f"{len(shown):,} threads, most overdue first.")
-    st.dataframe(bv.thread_table(shown, masked=masked), hide_index=True, height=420,
+    st.dataframe(bv.thread_table(listed(shown, "threads"), masked=masked), hide_index=True,
+                 height=420,
                  key="backlog_threads", column_config={
                      "Last interaction": DATE, "Due date": DATE,
                      "Days overdue": st.column_config.NumberColumn(format="%d"),

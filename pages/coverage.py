@@ -20,8 +20,9 @@ from metrics.formatting import day, kpi_value, wilson_interval
 from metrics.ownership import coverage_of_divisions
 from metrics.report import report_divisions
 from metrics.result import KpiResult, MetricOutput
-from pages._common import (STATUS_WORDS, data_version, division_picker, kpi_tile, md_escape,
-                           metrics_cursor, setup, sparkline_svg, table_downloads, too_few)
+from pages._common import (STATUS_WORDS, data_version, division_picker, kpi_tile, listed,
+                           md_escape, metrics_cursor, setup, sparkline_svg, table_downloads,
+                           too_few)
 
 ctx = setup("Coverage")
 ALL, EVERYONE, T = "All divisions", "Everyone", ctx.as_of
@@ -203,7 +204,8 @@ else:
             "days_since_last": st.column_config.NumberColumn("Days since"),
             "account_id": st.column_config.TextColumn("Account ID")}
         order = [c for c in config if c != "division" or not division]
-        st.dataframe(table, hide_index=True, height=360, column_order=order,
+        st.dataframe(listed(table, "accounts"), hide_index=True, height=360,
+                     column_order=order,
                      column_config=config, key="coverage_table")
         export = table[order].rename(columns={c: config[c]["label"] for c in order})
         table_downloads(ctx, export, f"{prefix}least touched accounts", "coverage_accounts")

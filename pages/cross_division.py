@@ -15,7 +15,7 @@ from metrics import crossdivision_view as cxv
 from metrics.formatting import naira_compact, percent
 from metrics.report import report_divisions
 from metrics.result import MetricOutput
-from pages._common import (data_version, division_picker, kpi_tile, md_escape,
+from pages._common import (data_version, division_picker, kpi_tile, listed, md_escape,
                            metrics_cursor, setup, table_downloads)
 
 ctx = setup("Cross-division customers")
@@ -162,7 +162,8 @@ with tabs[1]:
                   "revenue": st.column_config.NumberColumn("Revenue (₦)", format=MONEY),
                   **{cxv.revenue_column(d): st.column_config.NumberColumn(
                       f"{d} (₦)", format=MONEY) for d in view.divisions}}
-        st.dataframe(shown, hide_index=True, height=460, column_config=config,
+        st.dataframe(listed(shown, "customers"), hide_index=True, height=460,
+                     column_config=config,
                      column_order=["customer_name", "revenue", *view.divisions, "n_sold",
                                    "n_talked", "cross_division",
                                    *map(cxv.revenue_column, view.divisions),

@@ -10,7 +10,7 @@ from metrics import data_quality as dq
 from metrics.calendar import week_of, window_ending
 from metrics.formatting import day
 from metrics.report import report_divisions
-from pages._common import cached, division_picker, kpi_tile, setup, table_downloads
+from pages._common import cached, division_picker, kpi_tile, listed, setup, table_downloads
 
 ctx = setup("Data quality")
 ALL, ANY, T = "All divisions", "(any)", ctx.as_of
@@ -88,7 +88,8 @@ if view == "Fix list":
         st.caption(f"{len(fixes):,} cells on {rows_shown:,} rows · rows with the most problems "
                    "first, then the most urgent (a Date that is not a date takes the row out of "
                    "every number), newest first.")
-        st.dataframe(fixes, hide_index=True, height=460, column_order=list(dq.FIX_LIST_COLUMNS),
+        st.dataframe(listed(fixes, "cells"), hide_index=True, height=460,
+                     column_order=list(dq.FIX_LIST_COLUMNS),
                      column_config={**dq.FIX_LIST_COLUMNS,
                                     "file": st.column_config.TextColumn("Workbook", width="medium"),
                                     "fix": st.column_config.TextColumn("What to do", width="large"),

@@ -235,3 +235,18 @@ def test_tiny_hub_with_formula_text_exports_safely(make_hub, monkeypatch, deferr
     assert "'" + EVIL in texts and "'=1+1" in texts
     text = deferred["all-divisions-backlog-2026-03-16.csv"]().decode("utf-8-sig")
     assert "'=1+1" in text
+
+
+def test_a_long_list_shows_its_most_urgent_threads_and_the_downloads_hold_all(
+        deferred, monkeypatch) -> None:
+    monkeypatch.setattr("pages._common.LISTED_ROWS", 5)
+    at = _run(division="Motors")
+    _ok(at)
+    table = _table(at)
+    assert len(table) == 5
+    rows = list(csv.reader(io.StringIO(
+        deferred["motors-backlog-2026-07-15.csv"]().decode("utf-8-sig"))))
+    assert len(rows) - 1 > 5
+    assert list(table["Status"]) == [r[0] for r in rows[1:6]]   # the first of the same order
+    assert any(c.value == f"Listing the first 5 of {len(rows) - 1:,} threads; the downloads "
+               "hold all of them." for c in at.caption)
