@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     from metrics import backlog, ownership, triggers
     from metrics.calendar import window_ending
     from metrics.inputs import workspace
-    from metrics.pilot import pilot_summary
+    from metrics.pilot import pilot_summaries
     from metrics.registry import division_metrics
     from metrics.report import build_report, report_divisions
 
@@ -71,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     parts = {
         "baseline: one scan": lambda: cur.execute(
             "SELECT division, count(*), max(date) FROM interactions GROUP BY ALL").fetchall(),
-        "pilot summaries": lambda: [pilot_summary(cur, division=d, as_of=as_of,
-                                                  settings=settings) for d in divisions],
+        "pilot summaries": lambda: pilot_summaries(cur, divisions=divisions, as_of=as_of,
+                                                   settings=settings),
         "division KPIs": lambda: [spec.run(cur, window=window, as_of=as_of, division=d,
                                            settings=settings)
                                   for d in divisions for spec in division_metrics(d)],

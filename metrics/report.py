@@ -15,7 +15,7 @@ from hub_data.database import findings_summary, load_problem_list
 from hub_data.settings import Settings
 from metrics import backlog, ownership, triggers
 from metrics.calendar import window_ending
-from metrics.pilot import PILOT_KPIS, pilot_start, pilot_summary
+from metrics.pilot import PILOT_KPIS, pilot_start, pilot_summaries
 from metrics.registry import division_metrics
 from metrics.result import plain_number
 
@@ -64,16 +64,17 @@ def build_report(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     window = window_ending(as_of)
     threads = backlog.threads(cur, as_of=as_of)
     accounts = ownership.accounts(cur, as_of=as_of)
+    names = report_divisions(cur)
+    pilots = pilot_summaries(cur, divisions=names, as_of=as_of, settings=settings)
     divisions: dict[str, Any] = {}
-    for division in report_divisions(cur):
+    for division in names:
         kpis = {spec.id: spec.run(cur, window=window, as_of=as_of, division=division,
                                   settings=settings).result.as_dict()
                 for spec in division_metrics(division)}
         mine = threads[threads["division"] == division]["status"].value_counts()
         owned = accounts[accounts["division"] == division]
         divisions[division] = {
-            "pilot": pilot_json(pilot_summary(cur, division=division, as_of=as_of,
-                                              settings=settings)),
+            "pilot": pilot_json(pilots[division]),
             "kpis": kpis,
             "backlog": {status: int(mine.get(status, 0)) for status in backlog.STATUSES},
             "ownership": {"orphans": int(owned["orphan"].sum()),
