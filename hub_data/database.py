@@ -281,7 +281,6 @@ def create_interactions(con: duckdb.DuckDBPyConnection, mdy: bool,
         ORDER BY b.row_id""", {"mdy": mdy})
 
 
-
 def create_thread_next(con: duckdb.DuckDBPyConnection, source: str = "interactions") -> None:
     """``thread_next``: for every interaction with a Date, the next interaction of its thread
     (metrics.md, "Next-action backlog": the Contact ID, else the Account ID, else the row
@@ -304,6 +303,7 @@ def create_thread_next(con: duckdb.DuckDBPyConnection, source: str = "interactio
                        CASE WHEN contact_id IS NULL AND account_id IS NULL THEN row_id END
           ORDER BY date, row_id)
         ORDER BY row_id""")
+
 
 def _erp(con: duckdb.DuckDBPyConnection, mdy: bool) -> None:
     con.execute("""

@@ -473,6 +473,9 @@ def data_version(ctx: PageContext) -> str:
     return f"{ctx.hub.signature}:{contents}"
 
 
+_CURSOR_KEY = "_common_metrics_cursor"  # the session's (key, cursor) of metrics_cursor
+
+
 def metrics_cursor(ctx: PageContext) -> duckdb.DuckDBPyConnection:
     """A cursor for the metrics: this session's view of the snapshot plus the store tables.
     A store that cannot be read is said once; the metrics then see an empty store.
@@ -494,9 +497,6 @@ def metrics_cursor(ctx: PageContext) -> duckdb.DuckDBPyConnection:
     cur = workspace(ctx.hub.con, frames)
     st.session_state[_CURSOR_KEY] = (wanted, cur)
     return cur
-
-
-_CURSOR_KEY = "_common_metrics_cursor"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
