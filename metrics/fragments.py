@@ -30,6 +30,17 @@ def first_at(key: str, time: str, row: str = "row_id") -> str:
     return f"QUALIFY row_number() OVER (PARTITION BY {key}, {time} ORDER BY {row}) = 1"
 
 
+def asked_since(asked: str, key: str, *, days: bool = False) -> str:
+    """SQL: the conditions that keep an ASOF join's right side to the rows the rows of the CTE
+    ``asked`` (inquiries or leads of the window, which has ``key``) can match: dated on or
+    after the window's start (``days``: its day, for ERP dates compared with the asking row's
+    day) and of one of the asking keys. The answer is the same (nothing before an asking row
+    matches it, and whole key-and-time groups are dropped, so :func:`first_at` keeps the same
+    row of each); the join sorts a year of one division's accounts instead of all history."""
+    since = "CAST($lo AS DATE)" if days else "$lo"
+    return f"AND date >= {since} AND {key} IN (SELECT {key} FROM {asked})"
+
+
 def responses(asked: str) -> str:
     """The candidates for the first response to the inquiries or leads of the CTE ``asked``
     (which has ``account_id``): interactions of a listed type other than $excluded_type, on

@@ -35,7 +35,7 @@ import pandas as pd
 from hub_data.settings import Settings
 from metrics.calendar import Window
 from metrics.result import MetricOutput, rows_count, rows_ratio
-from metrics.fragments import first_at, responses, window_params
+from metrics.fragments import asked_since, first_at, responses, window_params
 from metrics.inputs import query_frame
 from metrics.targets import target_for
 
@@ -119,17 +119,20 @@ def _inquiry_journeys(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.
           FROM interactions
           WHERE interaction_type_listed AND interaction_type = 'Quote'
             AND account_id IS NOT NULL AND date < $end_t
+            {asked_since('inq', 'account_id')}
           {first_at('account_id', 'date')}),
         erp_quote AS (
           SELECT erp_customer_id, date AS erp_quote_date, quote_id AS erp_quote_id
           FROM erp_quotes
           WHERE division = $division AND erp_customer_id IS NOT NULL AND date <= $as_of
+            {asked_since('inq', 'erp_customer_id', days=True)}
           {first_at('erp_customer_id', 'date')}),
         erp_sale AS (
           SELECT erp_customer_id, date AS sale_date, document_id AS sale_id, amount AS sale_amount
           FROM erp_sales
           WHERE division = $division AND erp_customer_id IS NOT NULL AND date <= $as_of
             AND (amount IS NULL OR amount > 0)
+            {asked_since('inq', 'erp_customer_id', days=True)}
           {first_at('erp_customer_id', 'date')}),
         j AS (
           SELECT q.*, h.hub_quote_at, h.hub_quote_id

@@ -31,7 +31,7 @@ import pandas as pd
 from hub_data.settings import Settings
 from metrics.calendar import Window
 from metrics.result import MEDIAN_HOURS, MetricOutput, RowsAverage, rows_ratio
-from metrics.fragments import first_at, responses, window_params
+from metrics.fragments import asked_since, first_at, responses, window_params
 from metrics.inputs import query_frame
 from metrics.targets import target_for
 
@@ -108,12 +108,14 @@ def _lead_journeys(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.dat
           FROM interactions
           WHERE interaction_type_listed AND interaction_type = 'Site Visit'
             AND account_id IS NOT NULL AND date < $end_t
+            {asked_since('lead', 'account_id')}
           {first_at('account_id', 'date')}),
         proposal AS (
           SELECT erp_customer_id, date AS proposal_date, quote_id AS proposal_id,
                  status AS proposal_status
           FROM erp_quotes
           WHERE division = $division AND erp_customer_id IS NOT NULL AND date <= $as_of
+            {asked_since('lead', 'erp_customer_id', days=True)}
           {first_at('erp_customer_id', 'date')}),
         won AS (
           SELECT erp_customer_id, date AS won_quote_date, quote_id AS won_quote_id,
@@ -121,6 +123,7 @@ def _lead_journeys(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.dat
           FROM erp_quotes
           WHERE division = $division AND erp_customer_id IS NOT NULL AND status = 'Won'
             AND date <= $as_of AND coalesce(closed_date, date) <= $as_of
+            {asked_since('lead', 'erp_customer_id', days=True)}
           {first_at('erp_customer_id', 'date')}),
         j AS (
           SELECT l.*, v.site_visit_at, v.site_visit_id
