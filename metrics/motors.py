@@ -92,14 +92,13 @@ def inquiry_response_12h(cur: duckdb.DuckDBPyConnection, *, window: Window, as_o
     target, direction = target_for(settings, division, "inquiry_response_12h")
     rows = query_frame(cur, f"""
         WITH inq AS ({_TYPED_IN_WINDOW}),
-        resp AS ({responses("inq")}),
+        {responses("inq")}
         SELECT q.interaction_id, q.date, q.week, q.account_id, q.company_name, q.contact_id,
                q.logged_by, q.channel, q.source_file, q.source_row,
                r.response_id, r.response_at, r.response_type, r.response_by,
                (epoch(r.response_at) - epoch(q.date)) / 3600.0 AS hours_to_response,
                coalesce(r.response_at <= q.date + to_hours($hours), false) AS in_numerator
-        FROM inq q ASOF LEFT JOIN resp r
-             ON r.account_id = q.account_id AND r.response_at >= q.date
+        FROM inq q LEFT JOIN resp r ON r.asked_row = q.row_id
         ORDER BY q.date, q.row_id""",
                   {**window_params(window, as_of, division), "types": ["Inquiry"],
                    "excluded_type": "Inquiry", "hours": RESPONSE_HOURS})

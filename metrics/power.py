@@ -81,15 +81,14 @@ def lead_response_hours(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of
     target, direction = target_for(settings, division, "lead_response_hours")
     rows = query_frame(cur, f"""
         WITH lead AS ({_LEADS}),
-        resp AS ({responses("lead")}),
+        {responses("lead")}
         SELECT l.interaction_id, l.date, l.week, l.account_id, l.company_name, l.contact_id,
                l.logged_by, l.channel, l.source_file, l.source_row,
                r.response_id, r.response_at, r.response_type, r.response_by,
                r.response_id IS NOT NULL AS responded,
                (epoch(coalesce(r.response_at, $end_t)) - epoch(l.date)) / 3600.0 AS hours,
                true AS in_numerator
-        FROM lead l ASOF LEFT JOIN resp r
-             ON r.account_id = l.account_id AND r.response_at >= l.date
+        FROM lead l LEFT JOIN resp r ON r.asked_row = l.row_id
         ORDER BY l.date, l.row_id""",
                        {**window_params(window, as_of, division), "excluded_type": "Lead"})
     return MetricOutput(MEDIAN_HOURS("lead_response_hours", rows, target=target,
