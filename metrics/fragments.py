@@ -55,7 +55,7 @@ def responses(asked: str) -> str:
     account's asking rows and candidates are put in one order (time; at one moment the asking
     rows first, then the candidates by row), and an asking row's response is the first
     candidate at or after it: the answer of an ASOF join on the first row of each moment, at
-    two thirds of its cost on a large hub."""
+    about three quarters of its cost on a large hub."""
     return f"""
   candidates AS (
     SELECT row_id, account_id, date
