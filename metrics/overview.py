@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping
 
 import duckdb
 import pandas as pd
@@ -203,9 +203,6 @@ def _pilot_status(summary: dict | None) -> PilotStatus | None:
                        tuple(summary["interventions"]))
 
 
-_ASK = object()  # division_overview's pilot when the caller has none: it is worked out
-
-
 def backlog_counts(cur: duckdb.DuckDBPyConnection, *, division: str,
                    as_of: dt.date) -> BacklogCounts:
     """Threads per status of ``division`` (the division of each thread's latest row) as of T
@@ -217,17 +214,17 @@ def division_overview(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: d
                       settings: Settings | None = None,
                       backlog_now: BacklogCounts | None = None,
                       tiles: list[PanelTile] | None = None,
-                      pilot: PilotStatus | None | object = _ASK) -> DivisionOverview:
+                      pilots: Mapping[str, PilotStatus | None] | None = None
+                      ) -> DivisionOverview:
     """One division's KPIs (28 days ending on T, trend over 12 windows: ``tiles`` when the
-    caller has the division's :func:`metrics.panel.panel`), pilot status (``pilot`` when the
-    caller has it, None for no pilot), backlog (``backlog_now`` when the caller has counted
-    it) and entry-error rate over the 28 days ending on T."""
+    caller has the division's :func:`metrics.panel.panel`), pilot status (from ``pilots``,
+    every division's, when the caller has them), backlog (``backlog_now`` when the caller has
+    counted it) and entry-error rate over the 28 days ending on T."""
     window = window_ending(as_of)
     if tiles is None:
         tiles = panel(cur, division=division, as_of=as_of, settings=settings)
-    if pilot is _ASK:
-        pilot = pilot_status(cur, division=division, as_of=as_of, settings=settings)
-    assert pilot is None or isinstance(pilot, PilotStatus)
+    pilot = (pilots[division] if pilots is not None
+             else pilot_status(cur, division=division, as_of=as_of, settings=settings))
     return DivisionOverview(
         division, window, tuple(kpi_summary(t) for t in tiles), pilot,
         backlog_now or backlog_counts(cur, division=division, as_of=as_of),
@@ -243,11 +240,12 @@ def overview(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     caller keeps them (a page cache), else they are computed here."""
     divisions = report_divisions(cur)
     counts = backlog.status_counts_by_division(cur, as_of=as_of, divisions=divisions)
-    pilots = pilot_summaries(cur, divisions=divisions, as_of=as_of, settings=settings)
+    pilots = {d: _pilot_status(summary) for d, summary in pilot_summaries(
+        cur, divisions=divisions, as_of=as_of, settings=settings).items()}
     found = [division_overview(cur, division=d, as_of=as_of, settings=settings,
                                backlog_now=BacklogCounts(**counts[d]),
-                               tiles=panel_of(d) if panel_of else None,
-                               pilot=_pilot_status(pilots[d])) for d in divisions]
+                               tiles=panel_of(d) if panel_of else None, pilots=pilots)
+             for d in divisions]
     return sorted(found, key=lambda o: (o.pilot is None,
                                         o.pilot.start if o.pilot else dt.date.min, o.division))
 

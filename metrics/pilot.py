@@ -151,15 +151,14 @@ def _meeting_weeks_of(cur: duckdb.DuckDBPyConnection, weeks_of: dict[str, list[W
         GROUP BY w.division, w.week_start ORDER BY w.division, w.week_start""",
                        {"divisions": [d for d, _ in pairs], "mondays": [m for _, m in pairs],
                         "as_of": as_of})
-    return {division: _part(frame, division) if weeks else empty
+    return {division: _part(frame, division).drop(columns="division") if weeks else empty
             for division, weeks in weeks_of.items()}
 
 
 def _part(frame: pd.DataFrame, division: str) -> pd.DataFrame:
-    """The rows of ``division`` of a several-division frame, without the ``division`` column,
-    with the dtypes a query of that division alone gives (metrics.inputs.narrowed)."""
-    return narrowed(frame, (frame["division"] == division).to_numpy(dtype=bool)).drop(
-        columns="division")
+    """The rows of ``division`` of a several-division frame, with the dtypes a query of that
+    division alone gives (metrics.inputs.narrowed)."""
+    return narrowed(frame, (frame["division"] == division).to_numpy(dtype=bool))
 
 
 def _judged_weeks(window: Window, as_of: dt.date) -> list[Window]:
@@ -236,7 +235,7 @@ def _survey_answers_of(cur: duckdb.DuckDBPyConnection,
             "his": [hi for _, hi in spans.values()]})
     found = {}
     for division in spans:
-        part = narrowed(frame, (frame["division"] == division).to_numpy(dtype=bool))
+        part = _part(frame, division)
         part["date"] = pd.to_datetime(part["date"]).dt.date
         found[division] = part
     return found
@@ -322,7 +321,7 @@ def _pilot_weeks_of(cur: duckdb.DuckDBPyConnection, starts: dict[str, dt.date],
     held = _meeting_weeks_of(cur, {d: [pilot_week(starts[d], k)
                                        for k in range(1, counts[d] + 1)] for d in live}, as_of)
     for division in live:
-        part = _part(frame, division)
+        part = _part(frame, division).drop(columns="division")
         part["week_start"] = pd.to_datetime(part["week_start"]).dt.date
         part["meetings"] = held[division]["meetings"].astype(int).to_numpy()
         part["review_held"] = held[division]["in_numerator"].astype(bool).to_numpy()
