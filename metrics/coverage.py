@@ -6,7 +6,8 @@ Pure: a metrics cursor in, frames and figures out. The share itself is
 page shows around it:
 
 - :func:`coverage_rows`: the owned accounts of one or every division, least touched first;
-- :func:`coverage_trend`: coverage over 12 back-to-back 28-day windows ending at T;
+- :func:`coverage_trend`: coverage over 12 back-to-back 28-day windows ending at T
+  (:func:`coverage_trends`: of several divisions at once);
 - :func:`coverage_by_owner`: per owner, accounts owned, touched in the window and the share;
 - :func:`least_touched`: the accounts waiting for a touch, with an owner filter;
 - :func:`channel_mix` / :func:`channel_table` / :func:`fig_channel_mix`: each division's
@@ -90,15 +91,20 @@ def coverage_rows(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.d
         .reset_index(drop=True)
 
 
+# Per (division, window): owned accounts with an interaction dated in it. The owned accounts
+# come as two parallel lists (division, account ID), so every division is one pass.
 _TREND_SQL = """
-SELECT (CAST(date AS DATE) - $first) // $days AS k, count(DISTINCT account_id) AS touched
-FROM interactions
-WHERE date >= $lo AND date < $hi AND list_contains($ids, account_id)
-GROUP BY 1
+WITH owned AS (SELECT DISTINCT unnest($divisions) AS division, unnest($ids) AS account_id)
+SELECT o.division, (CAST(i.date AS DATE) - $first) // $days AS k,
+       count(DISTINCT i.account_id) AS touched
+FROM interactions i JOIN owned o ON o.account_id = i.account_id
+WHERE i.date >= $lo AND i.date < $hi
+GROUP BY ALL
 """
 _STARTED_SQL = """
-SELECT min(date) FROM interactions
-WHERE division = $division AND date IS NOT NULL AND date < $hi
+SELECT division, min(date) FROM interactions
+WHERE list_contains($divisions, division) AND date IS NOT NULL AND date < $hi
+GROUP BY division
 """
 
 
@@ -119,28 +125,41 @@ def coverage_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     :func:`metrics.ownership.coverage`'s rows over the 28 days ending on T, when the caller
     has them.
     """
-    windows = trend_windows(as_of)
     if owned is None:
-        owned = coverage(cur, window=windows[-1], as_of=as_of, division=division).rows
-    ids = [str(a) for a in owned["account_id"]]
-    by_index: dict[int, int] = {}
+        owned = coverage(cur, window=trend_windows(as_of)[-1], as_of=as_of,
+                         division=division).rows
+    return coverage_trends(cur, as_of=as_of, owned={division: owned})[division]
+
+
+def coverage_trends(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                    owned: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """:func:`coverage_trend` of every division of ``owned`` (division → its coverage rows
+    over the 28 days ending on T), from two queries whatever the number of divisions."""
+    if not owned:
+        return {}
+    windows = trend_windows(as_of)
+    first, hi = windows[0], end_of(as_of)
+    divisions = [d for d, rows in owned.items() for _ in range(len(rows))]
+    ids = [str(a) for rows in owned.values() for a in rows["account_id"]]
+    touched: dict[tuple[str, int], int] = {}
     if ids:
-        first = windows[0]
-        by_index = {int(k): int(n) for k, n in cur.execute(_TREND_SQL, {
-            "first": first.start, "days": first.days, "lo": first.lo, "hi": end_of(as_of),
-            "ids": ids}).fetchall()}
-    (started,) = cur.execute(_STARTED_SQL, {"division": division,
-                                            "hi": end_of(as_of)}).fetchone()
-    started = None if started is None else pd.Timestamp(started).date()
-    records = []
-    for k, win in enumerate(windows):
-        touched = by_index.get(k, 0)
-        measured = bool(ids) and started is not None and started <= win.end
-        records.append({"window_start": win.start, "window_end": win.end,
-                        "numerator": touched, "denominator": len(ids),
-                        "value": touched / len(ids) if measured else None,
-                        "measured": measured})
-    return pd.DataFrame.from_records(records, columns=TREND_COLUMNS)
+        touched = {(d, int(k)): int(n) for d, k, n in cur.execute(_TREND_SQL, {
+            "divisions": divisions, "ids": ids, "first": first.start, "days": first.days,
+            "lo": first.lo, "hi": hi}).fetchall()}
+    started = {d: pd.Timestamp(when).date() for d, when in cur.execute(
+        _STARTED_SQL, {"divisions": list(owned), "hi": hi}).fetchall() if when is not None}
+    trends = {}
+    for division, rows in owned.items():
+        records = []
+        for k, win in enumerate(windows):
+            count = touched.get((division, k), 0)
+            measured = len(rows) > 0 and division in started and started[division] <= win.end
+            records.append({"window_start": win.start, "window_end": win.end,
+                            "numerator": count, "denominator": len(rows),
+                            "value": count / len(rows) if measured else None,
+                            "measured": measured})
+        trends[division] = pd.DataFrame.from_records(records, columns=TREND_COLUMNS)
+    return trends
 
 
 def coverage_by_owner(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,

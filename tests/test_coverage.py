@@ -153,6 +153,26 @@ def test_coverage_of_several_divisions_from_one_query_is_each_division_s(cur) ->
         cv.coverage_rows(cur, window=W, as_of=T, division="Power"))
 
 
+def test_trends_of_several_divisions_from_one_batch_are_each_division_s(cur) -> None:
+    """The page's batch: each division's own accounts and its own first interaction (Motors
+    8 Apr, Power 2 Jun), worked by hand as in test_trend_windows_by_hand; Medical owns
+    nothing; no division at all is no trend."""
+    divisions = ["Motors", "Power", "Medical"]
+    every = coverage_of_divisions(cur, window=W, as_of=T, divisions=divisions)
+    batch = cv.coverage_trends(cur, as_of=T, owned={d: every[d].rows for d in divisions})
+    assert list(batch) == divisions
+    assert list(batch["Motors"]["numerator"].iloc[-3:]) == [1, 2, 2]
+    assert list(batch["Motors"]["measured"]) == [False] * 9 + [True] * 3
+    assert list(batch["Power"]["numerator"].iloc[-3:]) == [0, 1, 2]
+    assert list(batch["Power"]["measured"]) == [False] * 10 + [True] * 2
+    assert set(batch["Power"]["denominator"]) == {2}
+    assert not batch["Medical"]["measured"].any()
+    for division in divisions:
+        pd.testing.assert_frame_equal(batch[division],
+                                      cv.coverage_trend(cur, as_of=T, division=division))
+    assert cv.coverage_trends(cur, as_of=T, owned={}) == {}
+
+
 def test_trend_of_a_division_without_owned_accounts(cur) -> None:
     trend = cv.coverage_trend(cur, as_of=T, division="Medical")
     assert set(trend["denominator"]) == {0} and trend["value"].isna().all()

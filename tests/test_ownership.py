@@ -41,6 +41,7 @@ ACCOUNTS = [
     account("A8", "Medical", owner="Efe Oke", erp="E8"),
     account("A9", "Motors", owner="Bola Ade"),
     account("A10", "Motors", owner=None),
+    account("A11", "Cube 65 Clinic", owner=None),
 ]
 SALES = [
     # E1: the big sale is dated T − 365 (out); the small one T − 364 (in), by "ada  OBI":
@@ -86,6 +87,10 @@ ROWS = [
     on("A2", dt.datetime(2026, 6, 2, 23), "Ada Obi", "I32"),
     on("A2", dt.datetime(2026, 7, 1, 9), "Ada Obi", "I33"),
     on("A10", dt.datetime(2026, 6, 20, 9), "Bola Ade", "I34"),
+    # A11 (no owner, no ERP): Chidi and Bola each logged one row at the same moment -> the
+    # last tie-break, name order: Bola.
+    on("A11", dt.datetime(2026, 4, 1, 9), "Chidi Eze", "I41"),
+    on("A11", dt.datetime(2026, 4, 1, 9), "Bola Ade", "I42"),
 ]
 
 
@@ -104,7 +109,7 @@ def owners(cur) -> pd.DataFrame:
 
 
 def test_one_row_per_account(owners) -> None:
-    assert list(owners.index) == [f"A{k}" for k in range(1, 11)]
+    assert list(owners.index) == [f"A{k}" for k in range(1, 12)]
 
 
 @pytest.mark.parametrize("account_id, erp_owner, conflict, orphan, reason, proposed", [
@@ -118,6 +123,7 @@ def test_one_row_per_account(owners) -> None:
     ("A8", "Bola Ade", True, False, None, "Bola Ade"),     # blank salesperson skipped
     ("A9", None, False, False, None, None),
     ("A10", None, False, True, "blank", "Bola Ade"),
+    ("A11", None, False, True, "blank", "Bola Ade"),       # same count and moment: name
 ])
 def test_owner_rules(owners, account_id: str, erp_owner: str | None, conflict: bool,
                      orphan: bool, reason: str | None, proposed: str | None) -> None:
@@ -156,12 +162,12 @@ def test_a_year_later_the_sales_are_gone(cur) -> None:
 
 def test_counts_per_division(cur) -> None:
     # Motors: A10 orphan; A2 conflict. Power: A3, A4, A6 orphans. Medical: A7 orphan, A8
-    # conflict. A division without accounts: zeros.
+    # conflict. Cube 65 Clinic: A11 orphan. A division without accounts: zeros.
     assert counts(cur, as_of=T, division="Motors") == {"orphans": 1, "conflicts": 1}
     assert counts(cur, as_of=T, division="Power") == {"orphans": 3, "conflicts": 0}
     assert counts(cur, as_of=T, division="Medical") == {"orphans": 1, "conflicts": 1}
     assert counts(cur, as_of=T, division="GRAS Restaurant") == {"orphans": 0, "conflicts": 0}
-    assert counts(cur, as_of=T, division=None) == {"orphans": 5, "conflicts": 2}
+    assert counts(cur, as_of=T, division=None) == {"orphans": 6, "conflicts": 2}
 
 
 def test_coverage(cur) -> None:
