@@ -162,10 +162,11 @@ def collaboration(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.d
 
 
 _COLLABORATION_TREND_SQL = f"""
-SELECT (CAST(date AS DATE) - $first) // $days AS k,
+SELECT account_division, (CAST(date AS DATE) - $first) // $days AS k,
        count(*) FILTER (WHERE in_numerator) AS numerator, count(*) AS denominator
-FROM ({COLLABORATION_ROWS}) GROUP BY 1
+FROM ({COLLABORATION_ROWS}) GROUP BY ALL
 """
+TREND_COLUMNS = ["window_start", "window_end", "numerator", "denominator", "value"]
 
 
 def collaboration_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
@@ -179,16 +180,38 @@ def collaboration_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     when the denominator is 0). Same readings as :func:`collaboration`; ``division=None``
     takes every account Division at once (the sums of the per-division trends).
     """
+    return _collaboration_trends(cur, as_of, division, [division])[division]
+
+
+def collaboration_trends(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
+                         divisions: list[str]) -> dict[str | None, pd.DataFrame]:
+    """:func:`collaboration_trend` of each of ``divisions`` and, under the key None, of every
+    account Division at once, from one query."""
+    return _collaboration_trends(cur, as_of, None, [*divisions, None])
+
+
+def _collaboration_trends(cur: duckdb.DuckDBPyConnection, as_of: dt.date,
+                          narrowed_to: str | None,
+                          keys: list[str | None]) -> dict[str | None, pd.DataFrame]:
+    """The trends of ``keys`` (a division; None: the sum of every account Division) from the
+    collaboration rows of ``narrowed_to`` (None: every division) counted per division."""
     windows = trend_windows(as_of)
     first = windows[0]
-    counts = cur.execute(_COLLABORATION_TREND_SQL, {
-        "division": division, "first": first.start, "days": first.days,
-        "lo": first.lo, "hi": end_of(as_of)}).fetchall()
-    by_index = {int(k): (int(num), int(den)) for k, num, den in counts}
-    records = []
-    for k, win in enumerate(windows):
-        num, den = by_index.get(k, (0, 0))
-        records.append({"window_start": win.start, "window_end": win.end, "numerator": num,
-                        "denominator": den, "value": num / den if den else None})
-    return pd.DataFrame.from_records(
-        records, columns=["window_start", "window_end", "numerator", "denominator", "value"])
+    counts: dict[tuple[str | None, int], list[int]] = {}
+    for division, k, num, den in cur.execute(_COLLABORATION_TREND_SQL, {
+            "division": narrowed_to, "first": first.start, "days": first.days,
+            "lo": first.lo, "hi": end_of(as_of)}).fetchall():
+        for key in (division, None):
+            total = counts.setdefault((key, int(k)), [0, 0])
+            total[0] += int(num)
+            total[1] += int(den)
+    trends: dict[str | None, pd.DataFrame] = {}
+    for key in keys:
+        records = []
+        for k, win in enumerate(windows):
+            num, den = counts.get((key, k), (0, 0))
+            records.append({"window_start": win.start, "window_end": win.end,
+                            "numerator": num, "denominator": den,
+                            "value": num / den if den else None})
+        trends[key] = pd.DataFrame.from_records(records, columns=TREND_COLUMNS)
+    return trends

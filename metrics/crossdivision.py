@@ -19,11 +19,12 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from hub_data.settings import Settings
 from metrics.activity import COLLABORATION, COLLABORATION_ROWS, collaboration_trend
 from metrics.calendar import Window, day_start, end_of
-from metrics.inputs import fetch_frame
+from metrics.inputs import fetch_arrow, fetch_frame
 from metrics.result import HIGHER, MetricOutput, ratio_result
 
 YEAR_DAYS = 365
@@ -85,6 +86,30 @@ _NAME = "coalesce(c.customer_name, l.company_name)"
 _NO_TEXT = "[]::VARCHAR[]"
 
 
+_PER_CUSTOMER_SQL = f"""
+WITH {_SALES}, {_TALKS}, {_SOLD}, {_LINKED},
+talked AS (
+  SELECT erp_customer_id, list(division ORDER BY division) AS interaction_divisions
+  FROM talks GROUP BY 1),
+ids AS (SELECT erp_customer_id FROM sold UNION SELECT erp_customer_id FROM talked)
+SELECT ids.erp_customer_id, {_NAME} AS customer_name,
+       coalesce(l.account_ids, {_NO_TEXT}) AS account_ids,
+       coalesce(d.sale_divisions, {_NO_TEXT}) AS sale_divisions,
+       coalesce(t.interaction_divisions, {_NO_TEXT}) AS interaction_divisions,
+       len(coalesce(d.sale_divisions, {_NO_TEXT})) AS n_sale_divisions,
+       len(coalesce(t.interaction_divisions, {_NO_TEXT})) AS n_interaction_divisions,
+       coalesce(d.revenue_by_division, MAP({_NO_TEXT}, []::DOUBLE[])) AS revenue_by_division,
+       coalesce(s.revenue, 0.0) AS revenue, coalesce(s.sales, 0) AS sales,
+       len(coalesce(d.sale_divisions, {_NO_TEXT})) >= 2 AS cross_division
+FROM ids
+LEFT JOIN sold s USING (erp_customer_id)
+LEFT JOIN by_division d USING (erp_customer_id)
+LEFT JOIN talked t USING (erp_customer_id)
+LEFT JOIN linked l USING (erp_customer_id)
+LEFT JOIN erp_customers c USING (erp_customer_id)
+ORDER BY revenue DESC, ids.erp_customer_id"""
+
+
 def divisions_per_customer(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
     """Per ERP customer (and its Hub accounts): the divisions it bought from and the divisions
     that talked to it in (T − 365, T].
@@ -99,29 +124,15 @@ def divisions_per_customer(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) ->
     (sales from two or more divisions). Sorted by revenue (largest first), then ID.
     Customers with no activity in the period are left out.
     """
-    sql = f"""
-    WITH {_SALES}, {_TALKS}, {_SOLD}, {_LINKED},
-    talked AS (
-      SELECT erp_customer_id, list(division ORDER BY division) AS interaction_divisions
-      FROM talks GROUP BY 1),
-    ids AS (SELECT erp_customer_id FROM sold UNION SELECT erp_customer_id FROM talked)
-    SELECT ids.erp_customer_id, {_NAME} AS customer_name,
-           coalesce(l.account_ids, {_NO_TEXT}) AS account_ids,
-           coalesce(d.sale_divisions, {_NO_TEXT}) AS sale_divisions,
-           coalesce(t.interaction_divisions, {_NO_TEXT}) AS interaction_divisions,
-           len(coalesce(d.sale_divisions, {_NO_TEXT})) AS n_sale_divisions,
-           len(coalesce(t.interaction_divisions, {_NO_TEXT})) AS n_interaction_divisions,
-           coalesce(d.revenue_by_division, MAP({_NO_TEXT}, []::DOUBLE[])) AS revenue_by_division,
-           coalesce(s.revenue, 0.0) AS revenue, coalesce(s.sales, 0) AS sales,
-           len(coalesce(d.sale_divisions, {_NO_TEXT})) >= 2 AS cross_division
-    FROM ids
-    LEFT JOIN sold s USING (erp_customer_id)
-    LEFT JOIN by_division d USING (erp_customer_id)
-    LEFT JOIN talked t USING (erp_customer_id)
-    LEFT JOIN linked l USING (erp_customer_id)
-    LEFT JOIN erp_customers c USING (erp_customer_id)
-    ORDER BY revenue DESC, ids.erp_customer_id"""
-    return fetch_frame(cur, sql, _period(as_of, YEAR_DAYS))
+    return fetch_frame(cur, _PER_CUSTOMER_SQL, _period(as_of, YEAR_DAYS))
+
+
+def divisions_per_customer_table(cur: duckdb.DuckDBPyConnection, *,
+                                 as_of: dt.date) -> pa.Table:
+    """:func:`divisions_per_customer` as the Arrow table the query gives (lists and the
+    revenue map as Arrow arrays: turning them into Python objects for a DataFrame is most of
+    the cost on a large hub, and the matrix works on the arrays)."""
+    return fetch_arrow(cur, _PER_CUSTOMER_SQL, _period(as_of, YEAR_DAYS))
 
 
 def cross_division_customers(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,

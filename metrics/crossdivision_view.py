@@ -36,16 +36,18 @@ from typing import Any, Callable
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import plotly.graph_objects as go
 
 from hub_data.privacy import mask_phone
 from hub_data.settings import Settings
-from metrics.activity import collaboration, collaboration_trend
+from metrics.activity import collaboration, collaboration_trends
 from metrics.calendar import Window, window_ending
 from metrics.charts import DIVISION_COLOURS, _layout
-from metrics.crossdivision import (collaboration_all, collaboration_all_trend,
+from metrics.crossdivision import (collaboration_all,
                                    cross_division_customers, cross_sell_opportunity,
-                                   divisions_per_customer, who_helps_whom)
+                                   divisions_per_customer_table, who_helps_whom)
 from metrics.formatting import naira_compact
 from metrics.measurability import file_states
 from metrics.report import report_divisions
@@ -87,63 +89,114 @@ def cell_state(sold: bool, talked: bool) -> str:
     return TALKED if talked else NEITHER
 
 
-def matrix_divisions(report: list[str], per_customer: pd.DataFrame) -> list[str]:
+PerCustomer = pd.DataFrame | pa.Table
+_LIST_COLUMNS = ("account_ids", "sale_divisions", "interaction_divisions")
+_REVENUE_MAP = pa.map_(pa.string(), pa.float64())
+
+
+def _column(per_customer: PerCustomer, name: str) -> pa.Array:
+    """One column of :func:`metrics.crossdivision.divisions_per_customer` as one Arrow array:
+    from its Arrow table as it is, from its DataFrame (lists as numpy arrays, the revenue map
+    as dicts) converted, so both give the very same matrix."""
+    if isinstance(per_customer, pa.Table):
+        return per_customer.column(name).combine_chunks()
+    values = per_customer[name]
+    if name in _LIST_COLUMNS:
+        return pa.array([None if v is None else list(v) for v in values],
+                        type=pa.list_(pa.string()))
+    if name == "revenue_by_division":
+        return pa.array([None if v is None else list(dict(v).items()) for v in values],
+                        type=_REVENUE_MAP)
+    return pa.array(values.to_numpy())
+
+
+def _flat(lists: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The rows and the values of every item of a list (or map) column."""
+    rows = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+    return rows, pc.list_flatten(lists).to_numpy(zero_copy_only=False)
+
+
+def matrix_divisions(report: list[str], per_customer: PerCustomer) -> list[str]:
     """The matrix's division columns: the report's divisions in their order, then any other
     division a sale or an interaction names, alphabetically."""
     seen: set[str] = set()
     for column in ("sale_divisions", "interaction_divisions"):
-        for names in per_customer.get(column, []):
-            seen.update(names)
+        if column in per_customer.columns if isinstance(per_customer, pd.DataFrame) \
+                else column in per_customer.column_names:
+            seen.update(_flat(_column(per_customer, column))[1].tolist())
     return list(report) + sorted(seen - set(report))
 
 
-def matrix_frame(per_customer: pd.DataFrame, divisions: list[str]) -> pd.DataFrame:
-    """One row per customer of :func:`metrics.crossdivision.divisions_per_customer` (same
-    order: revenue, largest first): ``erp_customer_id``, ``customer_name``, ``account_ids``
-    (text), one column per division holding its :data:`STATES` word, ``n_sold``,
-    ``n_talked``, ``cross_division``, ``revenue`` (12 months, every sale) and one
-    :func:`revenue_column` per division (blank where it sold nothing)."""
+def matrix_frame(per_customer: PerCustomer, divisions: list[str]) -> pd.DataFrame:
+    """One row per customer of :func:`metrics.crossdivision.divisions_per_customer` (its
+    DataFrame or its Arrow table; same order: revenue, largest first): ``erp_customer_id``,
+    ``customer_name``, ``account_ids`` (text), one column per division holding its
+    :data:`STATES` word, ``n_sold``, ``n_talked``, ``cross_division``, ``revenue`` (12
+    months, every sale) and one :func:`revenue_column` per division (blank where it sold
+    nothing). Built on Arrow arrays, column by column: no Python loop per customer."""
     columns = (["erp_customer_id", "customer_name", "account_ids", *divisions, "n_sold",
                 "n_talked", "cross_division", "revenue"]
                + [revenue_column(d) for d in divisions])
-    if per_customer.empty:
+    rows = len(per_customer) if isinstance(per_customer, pd.DataFrame) \
+        else per_customer.num_rows
+    if not rows:
         return pd.DataFrame(columns=columns)
-    # Column by column (a loop of dicts per customer took 0.4 s on 12k customers).
-    sold = _holds(per_customer["sale_divisions"], divisions)
-    talked = _holds(per_customer["interaction_divisions"], divisions)
+    sold = _holds(_column(per_customer, "sale_divisions"), divisions, rows)
+    talked = _holds(_column(per_customer, "interaction_divisions"), divisions, rows)
+    accounts = pc.fill_null(pc.binary_join(_column(per_customer, "account_ids"), ", "), "")
     frame = pd.DataFrame({
-        "erp_customer_id": per_customer["erp_customer_id"].to_numpy(),
-        "customer_name": per_customer["customer_name"].to_numpy(),
-        "account_ids": [", ".join(_listed(ids)) for ids in per_customer["account_ids"]],
+        "erp_customer_id": _column(per_customer, "erp_customer_id").to_numpy(
+            zero_copy_only=False),
+        "customer_name": _column(per_customer, "customer_name").to_numpy(
+            zero_copy_only=False),
+        "account_ids": accounts.to_numpy(zero_copy_only=False),
         **{d: np.select([sold[d] & talked[d], sold[d], talked[d]],
                         [SOLD_AND_TALKED, SOLD, TALKED], NEITHER).astype(object)
            for d in divisions},
-        "n_sold": [len(set(_listed(names))) for names in per_customer["sale_divisions"]],
-        "n_talked": [len(set(_listed(names)))
-                     for names in per_customer["interaction_divisions"]],
-        "cross_division": per_customer["cross_division"].astype(bool).to_numpy(),
-        "revenue": per_customer["revenue"].astype(float).to_numpy()})
-    amounts = [dict(pairs or {}) for pairs in per_customer["revenue_by_division"]]
+        "n_sold": _distinct_items(_column(per_customer, "sale_divisions"), rows),
+        "n_talked": _distinct_items(_column(per_customer, "interaction_divisions"), rows),
+        "cross_division": _column(per_customer, "cross_division").to_numpy(
+            zero_copy_only=False).astype(bool),
+        "revenue": _column(per_customer, "revenue").to_numpy(
+            zero_copy_only=False).astype(float)})
+    owners, names, values = _map_items(_column(per_customer, "revenue_by_division"))
     for d in divisions:
-        frame[revenue_column(d)] = [float(a[d]) if d in a else float("nan") for a in amounts]
+        revenue = np.full(rows, np.nan)
+        here = names == d
+        revenue[owners[here]] = values[here].astype(float)
+        frame[revenue_column(d)] = revenue
     return frame[columns]
 
 
-def _listed(values: Any) -> list:
-    """A DuckDB list cell as a Python list (DuckDB gives numpy arrays, slow to iterate)."""
-    return values.tolist() if isinstance(values, np.ndarray) else list(values)
-
-
-def _holds(lists: pd.Series, divisions: list[str]) -> dict[str, np.ndarray]:
+def _holds(lists: pa.Array, divisions: list[str], rows: int) -> dict[str, np.ndarray]:
     """Per division, whether each row's list (of division names) holds it."""
-    flat = lists.reset_index(drop=True).explode()
-    rows, names = flat.index.to_numpy(), flat.to_numpy(dtype=object)
+    owners, names = _flat(lists)
     found = {}
     for division in divisions:
-        holds = np.zeros(len(lists), dtype=bool)
-        holds[rows[names == division]] = True
+        holds = np.zeros(rows, dtype=bool)
+        holds[owners[names == division]] = True
         found[division] = holds
     return found
+
+
+def _map_items(amounts: pa.MapArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The row, key and value of every entry of a map column, from its offsets (pyarrow's
+    list kernels abort on a map array)."""
+    offsets = amounts.offsets.to_numpy()
+    first, size = int(offsets[0]), int(offsets[-1] - offsets[0])
+    owners = np.repeat(np.arange(len(amounts)), np.diff(offsets))
+    return (owners, amounts.keys.slice(first, size).to_numpy(zero_copy_only=False),
+            amounts.items.slice(first, size).to_numpy(zero_copy_only=False))
+
+
+def _distinct_items(lists: pa.Array, rows: int) -> np.ndarray:
+    """How many different values each row's list holds."""
+    owners, names = _flat(lists)
+    if not len(names):
+        return np.zeros(rows, dtype=np.int64)
+    codes = pd.factorize(names)[0]
+    pairs = np.unique(owners.astype(np.int64) * (codes.max() + 1) + codes)
+    return np.bincount(pairs // (codes.max() + 1), minlength=rows).astype(np.int64)
 
 
 def filter_matrix(matrix: pd.DataFrame, *, bought_from: str | None = None,
@@ -372,7 +425,7 @@ class CrossDivisionView:
     the owner to call), ``window`` (the 28 days ending T), ``collaboration``
     (collaboration_all over it), ``collaboration_trend`` (its 12 windows), ``pairs``
     (who_helps_whom), ``grid`` (:func:`collaboration_grid`), ``trends``
-    (metrics.activity.collaboration_trend per report division) and ``sales_missing`` (why
+    (metrics.activity.collaboration_trends per report division) and ``sales_missing`` (why
     there are no ERP sales, in words; None when an erp/sales export was loaded)."""
 
     as_of: dt.date
@@ -407,18 +460,19 @@ def cross_division_view(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                         settings: Settings | None = None) -> CrossDivisionView:
     """Everything the page shows for T (``settings`` is passed on to the measures)."""
     report = report_divisions(cur)
-    per_customer = divisions_per_customer(cur, as_of=as_of)
+    per_customer = divisions_per_customer_table(cur, as_of=as_of)
     divisions = matrix_divisions(report, per_customer)
     window = window_ending(as_of)
     pairs = who_helps_whom(cur, window=window, as_of=as_of)
+    trends = collaboration_trends(cur, as_of=as_of, divisions=report)
     return CrossDivisionView(
         as_of=as_of, divisions=divisions, matrix=matrix_frame(per_customer, divisions),
         customers=cross_division_customers(cur, as_of=as_of, settings=settings),
         opportunities=cross_sell_opportunity(cur, as_of=as_of), window=window,
         collaboration=collaboration_all(cur, window=window, as_of=as_of),
-        collaboration_trend=collaboration_all_trend(cur, as_of=as_of), pairs=pairs,
+        collaboration_trend=trends.pop(None), pairs=pairs,
         grid=collaboration_grid(pairs, report),
-        trends={d: collaboration_trend(cur, as_of=as_of, division=d) for d in report},
+        trends=trends,
         sales_missing=sales_missing(cur))
 
 

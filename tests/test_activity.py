@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
-from metrics.activity import collaboration, collaboration_trend, follow_through_rate
+from metrics.activity import (collaboration, collaboration_trend, collaboration_trends,
+                              follow_through_rate)
 from metrics.calendar import Window, window_ending
 from metrics.result import KpiResult
 from tests.hubfactory import account, contact, interaction, member
@@ -194,3 +196,24 @@ def test_collaboration_trend(collab_hub) -> None:
     values = trend["value"].tolist()
     assert values[0] == 0.0 and values[10] == 1.0 and values[11] == pytest.approx(4 / 6)
     assert trend["value"].iloc[1:10].isna().all()
+
+
+def test_collaboration_trends_of_every_division_from_one_query(collab_hub) -> None:
+    """The cross-division page's batch: each division's own rows, and under None the sum of
+    every account Division, as the trends computed one division at a time."""
+    cur = collab_hub.workspace()
+    trends = collaboration_trends(cur, as_of=T, divisions=["Motors", "Power", "Medical"])
+    assert list(trends) == ["Motors", "Power", "Medical", None]
+    # Motors as in test_collaboration_trend; Power: I8, I9, I10 in the last window -> 2 / 3;
+    # Medical has no account; all divisions: Motors + Power.
+    assert trends["Motors"][["numerator", "denominator"]].values.tolist() == (
+        [[0, 1]] + [[0, 0]] * 9 + [[1, 1], [4, 6]])
+    assert trends["Power"][["numerator", "denominator"]].values.tolist() == (
+        [[0, 0]] * 11 + [[2, 3]])
+    assert trends["Medical"]["denominator"].sum() == 0
+    assert trends["Medical"]["value"].isna().all()
+    assert trends[None][["numerator", "denominator"]].values.tolist() == (
+        [[0, 1]] + [[0, 0]] * 9 + [[1, 1], [6, 9]])
+    for division in ("Motors", "Power", "Medical", None):
+        pd.testing.assert_frame_equal(trends[division],
+                                      collaboration_trend(cur, as_of=T, division=division))

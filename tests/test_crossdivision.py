@@ -12,7 +12,8 @@ from metrics.activity import collaboration
 from metrics.calendar import window_ending
 from metrics.crossdivision import (collaboration_all, collaboration_all_trend,
                                    cross_division_customers, cross_sell_opportunity,
-                                   divisions_per_customer, silent_revenue, who_helps_whom)
+                                   divisions_per_customer, divisions_per_customer_table,
+                                   silent_revenue, who_helps_whom)
 from metrics.report import report_divisions
 from metrics.result import KpiResult
 from tests.hubfactory import account, contact, customer, interaction, member, sale
@@ -173,9 +174,13 @@ def test_silent_revenue(hub) -> None:
 # The matrix (metrics.crossdivision_view) on the hub above. Divisions (report order,
 # alphabetical): Agro Foods, Cube 65 Clinic, GRAS Restaurant, Medical, Motors, Power.
 
-def test_matrix_frame(hub) -> None:
+@pytest.mark.parametrize("per_customer_of", [divisions_per_customer,
+                                             divisions_per_customer_table])
+def test_matrix_frame(hub, per_customer_of) -> None:
+    """The same hand-worked matrix from the DataFrame and from the Arrow table (the page's
+    path)."""
     cur = hub.workspace()
-    per_customer = divisions_per_customer(cur, as_of=T)
+    per_customer = per_customer_of(cur, as_of=T)
     divisions = cxv.matrix_divisions(report_divisions(cur), per_customer)
     assert divisions == ["Agro Foods", "Cube 65 Clinic", "GRAS Restaurant", "Medical", "Motors",
                          "Power"]
@@ -200,6 +205,19 @@ def test_matrix_frame(hub) -> None:
     assert pd.isna(rows.loc["E1", cxv.revenue_column("Medical")])  # S3 is at T - 365: out
     assert rows.loc["E1", "account_ids"] == "A1, A2"
     assert rows.loc["E4", "customer_name"] == "Walk-in Ltd"
+
+
+def test_matrix_from_the_table_equals_the_matrix_from_the_frame(hub) -> None:
+    """Every column and dtype, at T, a year earlier and before any activity (no rows)."""
+    cur = hub.workspace()
+    for as_of in (T, T - dt.timedelta(days=200), dt.date(2000, 1, 1)):
+        frame = divisions_per_customer(cur, as_of=as_of)
+        table = divisions_per_customer_table(cur, as_of=as_of)
+        divisions = cxv.matrix_divisions(report_divisions(cur), table)
+        assert divisions == cxv.matrix_divisions(report_divisions(cur), frame)
+        pd.testing.assert_frame_equal(cxv.matrix_frame(table, divisions),
+                                      cxv.matrix_frame(frame, divisions))
+    assert divisions_per_customer_table(cur, as_of=dt.date(2000, 1, 1)).num_rows == 0
 
 
 def test_matrix_filters(hub) -> None:
