@@ -55,7 +55,9 @@ def responses(asked: str) -> str:
     account's asking rows and candidates are put in one order (time; at one moment the asking
     rows first, then the candidates by row), and an asking row's response is the first
     candidate at or after it: the answer of an ASOF join on the first row of each moment, at
-    about three quarters of its cost on a large hub."""
+    about three quarters of its cost on a large hub. The response's own columns are read
+    back from interactions within the candidates' dates (every candidate is there), so the
+    join scans a year of rows, not all history (about a third less time at 1M)."""
     return f"""
   candidates AS (
     SELECT row_id, account_id, date
@@ -75,4 +77,5 @@ def responses(asked: str) -> str:
   resp AS (
     SELECT f.asked_row, x.date AS response_at, x.interaction_id AS response_id,
            x.interaction_type AS response_type, x.logged_by AS response_by
-    FROM firsts f JOIN interactions x ON x.row_id = f.candidate)"""
+    FROM firsts f JOIN interactions x
+      ON x.row_id = f.candidate AND x.date >= $lo AND x.date < $end_t)"""
