@@ -36,7 +36,7 @@ from hub_data.contract import DEFAULT_LISTS
 from metrics.calendar import Window, end_of, trend_windows
 from metrics.charts import _layout
 from metrics.inputs import fetch_frame
-from metrics.ownership import coverage, coverage_of_divisions
+from metrics.ownership import coverage_counts, coverage_of_divisions
 from metrics.result import MetricOutput
 from metrics.report import report_divisions
 
@@ -91,16 +91,6 @@ def coverage_rows(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.d
         .reset_index(drop=True)
 
 
-# Per (division, window): owned accounts with an interaction dated in it. The owned accounts
-# come as two parallel lists (division, account ID), so every division is one pass.
-_TREND_SQL = """
-WITH owned AS (SELECT DISTINCT unnest($divisions) AS division, unnest($ids) AS account_id)
-SELECT o.division, (CAST(i.date AS DATE) - $first) // $days AS k,
-       count(DISTINCT i.account_id) AS touched
-FROM interactions i JOIN owned o ON o.account_id = i.account_id
-WHERE i.date >= $lo AND i.date < $hi
-GROUP BY ALL
-"""
 _STARTED_SQL = """
 SELECT division, min(date) FROM interactions
 WHERE list_contains($divisions, division) AND date IS NOT NULL AND date < $hi
@@ -109,7 +99,7 @@ GROUP BY division
 
 
 def coverage_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
-                   division: str, owned: pd.DataFrame | None = None) -> pd.DataFrame:
+                   division: str) -> pd.DataFrame:
     """Coverage of ``division`` per trend window: 12 back-to-back 28-day windows ending at T,
     oldest first (metrics.md, "previous window / trend").
 
@@ -121,42 +111,32 @@ def coverage_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
 
     Reading chosen: a window that ends before the division's first interaction (its own
     Division, else its account's; dated ≤ T) is not measured — the Hub was not in use yet, and
-    no data is not zero; neither is a window of a division that owns no account. ``owned`` is
-    :func:`metrics.ownership.coverage`'s rows over the 28 days ending on T, when the caller
-    has them.
+    no data is not zero; neither is a window of a division that owns no account.
     """
-    if owned is None:
-        owned = coverage(cur, window=trend_windows(as_of)[-1], as_of=as_of,
-                         division=division).rows
-    return coverage_trends(cur, as_of=as_of, owned={division: owned})[division]
+    return coverage_trends(cur, as_of=as_of, divisions=[division])[division]
 
 
 def coverage_trends(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
-                    owned: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """:func:`coverage_trend` of every division of ``owned`` (division → its coverage rows
-    over the 28 days ending on T), from two queries whatever the number of divisions."""
-    if not owned:
+                    divisions: list[str]) -> dict[str, pd.DataFrame]:
+    """:func:`coverage_trend` of each of ``divisions``, from two queries whatever their
+    number (:func:`metrics.ownership.coverage_counts` and each division's first interaction)."""
+    if not divisions:
         return {}
     windows = trend_windows(as_of)
-    first, hi = windows[0], end_of(as_of)
-    divisions = [d for d, rows in owned.items() for _ in range(len(rows))]
-    ids = [str(a) for rows in owned.values() for a in rows["account_id"]]
-    touched: dict[tuple[str, int], int] = {}
-    if ids:
-        touched = {(d, int(k)): int(n) for d, k, n in cur.execute(_TREND_SQL, {
-            "divisions": divisions, "ids": ids, "first": first.start, "days": first.days,
-            "lo": first.lo, "hi": hi}).fetchall()}
+    owned, touched = coverage_counts(cur, as_of=as_of, divisions=divisions, first=windows[0])
     started = {d: pd.Timestamp(when).date() for d, when in cur.execute(
-        _STARTED_SQL, {"divisions": list(owned), "hi": hi}).fetchall() if when is not None}
+        _STARTED_SQL, {"divisions": divisions, "hi": end_of(as_of)}).fetchall()
+        if when is not None}
     trends = {}
-    for division, rows in owned.items():
+    for division in divisions:
+        size = owned.get(division, 0)
         records = []
         for k, win in enumerate(windows):
             count = touched.get((division, k), 0)
-            measured = len(rows) > 0 and division in started and started[division] <= win.end
+            measured = size > 0 and division in started and started[division] <= win.end
             records.append({"window_start": win.start, "window_end": win.end,
-                            "numerator": count, "denominator": len(rows),
-                            "value": count / len(rows) if measured else None,
+                            "numerator": count, "denominator": size,
+                            "value": count / size if measured else None,
                             "measured": measured})
         trends[division] = pd.DataFrame.from_records(records, columns=TREND_COLUMNS)
     return trends

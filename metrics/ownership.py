@@ -162,6 +162,43 @@ _COVERAGE_SQL = """
     """
 
 
+# Per division of $divisions: its owned accounts (k NULL, n = how many) and, per trend window
+# k (28-day blocks from $first), those with an interaction dated in it (n). The owners are
+# those of T in every window.
+_COVERAGE_TREND_SQL = """
+    WITH owned AS (
+      SELECT a.division, a.account_id FROM accounts a
+      """ + _OWNER_JOIN + """
+      WHERE """ + _ORPHAN_REASON + """ IS NULL AND list_contains($divisions, a.division))
+    SELECT division, NULL::BIGINT AS k, count(*) AS n FROM owned GROUP BY division
+    UNION ALL
+    SELECT o.division, (CAST(i.date AS DATE) - $first) // $days, count(DISTINCT i.account_id)
+    FROM interactions i JOIN owned o ON o.account_id = i.account_id
+    WHERE i.date >= $lo AND i.date < $hi
+    GROUP BY ALL
+    """
+
+
+def coverage_counts(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, divisions: list[str],
+                    first: Window) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
+    """For :func:`coverage` over back-to-back windows as long as ``first`` (its first), up to T,
+    with the owners of T: each division's owned accounts (the denominator of every window)
+    and, per (division, window index from 0), how many had an interaction dated in it. One
+    query for every division, no account ID passed from Python."""
+    owned: dict[str, int] = {}
+    touched: dict[tuple[str, int], int] = {}
+    if not divisions:
+        return owned, touched
+    for division, k, n in cur.execute(_COVERAGE_TREND_SQL, {
+            "divisions": divisions, "as_of": as_of, "first": first.start,
+            "days": first.days, "lo": first.lo, "hi": end_of(as_of)}).fetchall():
+        if k is None:
+            owned[division] = int(n)
+        else:
+            touched[(division, int(k))] = int(n)
+    return owned, touched
+
+
 def _coverage_rows(cur: duckdb.DuckDBPyConnection, window: Window, as_of: dt.date,
                    division: str | None) -> pd.DataFrame:
     return fetch_frame(cur, _COVERAGE_SQL, {"end": end_of(as_of), "as_of": as_of,

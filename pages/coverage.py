@@ -61,7 +61,7 @@ def coverage_view(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
     window = window_ending(as_of)
     every = every_division(_cur, version, as_of)
     shown = [division] if division else list(every)
-    trends = cv.coverage_trends(_cur, as_of=as_of, owned={d: every[d].rows for d in shown})
+    trends = cv.coverage_trends(_cur, as_of=as_of, divisions=shown)
     tiles = {d: (every[d].result, trends[d]) for d in shown}
     rows = cv.coverage_rows(_cur, window=window, as_of=as_of, division=division,
                             by_division=every)
