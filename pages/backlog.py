@@ -35,11 +35,11 @@ def every_thread(_cur: duckdb.DuckDBPyConnection, version: str,
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def names(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, division: str | None,
+def names(_threads: pd.DataFrame, version: str, as_of: dt.date, division: str | None,
           owner_role: str) -> list[str]:
-    """The owners the filter offers in this division."""
-    return bv.owner_names(bv.in_division(every_thread(_cur, version, as_of), division),
-                          owner_role)
+    """The owners the filter offers in this division; ``_threads`` is :func:`every_thread`
+    of the same version and T (not hashed: the other arguments name it)."""
+    return bv.owner_names(bv.in_division(_threads, division), owner_role)
 
 
 @st.cache_data(max_entries=16, show_spinner="Reading the backlog…")
@@ -51,24 +51,24 @@ def follow_base(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
 
 
 @st.cache_data(max_entries=32, show_spinner="Reading the backlog…")
-def load(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, division: str | None,
-         owner: str | None, owner_role: str) -> bv.BacklogView:
+def load(_cur: duckdb.DuckDBPyConnection, _threads: pd.DataFrame, version: str,
+         as_of: dt.date, division: str | None, owner: str | None,
+         owner_role: str) -> bv.BacklogView:
     """The page's numbers, once per (data version, T, division, owner), without the threads:
-    :func:`threads_of` narrows them from :func:`every_thread` as the view does, so they are
-    kept once per T, not once more per division and owner (copying 65k threads into the
-    cache cost 0.1-0.2 s on a large hub)."""
+    :func:`threads_of` narrows them from :func:`every_thread` (``_threads``, of the same
+    version and T) as the view does, so they are kept once per T, not once more per division
+    and owner (copying 65k threads into the cache cost 0.1-0.2 s on a large hub)."""
     view = bv.backlog_view(_cur, as_of=as_of, division=division, owner=owner,
-                           owner_role=owner_role, settings=ctx.settings,
-                           all_threads=every_thread(_cur, version, as_of),
+                           owner_role=owner_role, settings=ctx.settings, all_threads=_threads,
                            follow_base=follow_base(_cur, version, as_of, division))
     return dataclasses.replace(view, threads=None)
 
 
-def threads_of(cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
-               division: str | None, owner: str | None, owner_role: str) -> pd.DataFrame:
-    """The threads of :func:`load`'s view: every thread of T in ``division`` of ``owner``."""
-    return bv.filter_owner(bv.in_division(every_thread(cur, version, as_of), division), owner,
-                           owner_role)
+def threads_of(every: pd.DataFrame, division: str | None, owner: str | None,
+               owner_role: str) -> pd.DataFrame:
+    """The threads of :func:`load`'s view: ``every`` thread of T (:func:`every_thread`) in
+    ``division`` of ``owner``."""
+    return bv.filter_owner(bv.in_division(every, division), owner, owner_role)
 
 
 def short(when: dt.date) -> str:
@@ -85,7 +85,10 @@ role = st.sidebar.radio("Owner means", list(bv.OWNER_ROLES), format_func=bv.OWNE
                         key="backlog_owner_role", horizontal=True,
                         help="Action owner: who logged the thread's latest interaction. "
                              "Account owner: the Account Owner of its account.")
-choices = [EVERYONE, *names(cur, version, T, division, role)]
+# Read once per run and handed to the other caches: each read of a cached frame is a copy
+# (27 MB of threads on a 1M-row hub, 25-40 ms each).
+every = every_thread(cur, version, T)
+choices = [EVERYONE, *names(every, version, T, division, role)]
 if st.session_state.get("backlog_owner") not in choices:
     asked = (st.query_params.get("owner") or "").strip().casefold()
     st.session_state["backlog_owner"] = next((n for n in choices[1:] if n.casefold() == asked),
@@ -98,8 +101,8 @@ if owner == EVERYONE:
 else:
     st.query_params["owner"] = owner
 
-view = load(cur, version, T, division, owner, role)
-threads = threads_of(cur, version, T, division, owner, role)
+view = load(cur, every, version, T, division, owner, role)
+threads = threads_of(every, division, owner, role)
 masked = not ctx.role.sees_contacts(division)
 scope = " · ".join([division or "All divisions", *([f"{bv.OWNER_ROLES[role]}: {owner}"]
                                                    if owner else [])])

@@ -219,3 +219,37 @@ def test_the_sidebar_counts_the_findings_once_per_snapshot(
     _page("changes")
     assert sum(calls.values()) == 1
     assert any(" errors" in m.value for m in at.sidebar.markdown)  # the badge still shows
+
+
+def test_the_backlog_reads_its_threads_once_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every cached read is a copy (pickle), so the page reads its every-thread frame once
+    and hands it to the owner list and the view: none on the run that computed it, one on a
+    rerun that finds it in the cache."""
+    import pickle
+    from types import SimpleNamespace
+
+    import pandas as pd
+    from streamlit.runtime.caching import cache_data_api
+
+    reads: list[Any] = []
+
+    def loads(data: bytes) -> Any:
+        entry = pickle.loads(data)  # noqa: S301 - the test's own cache entries
+        reads.append(entry.value)
+        return entry
+
+    monkeypatch.setattr(cache_data_api, "pickle", SimpleNamespace(dumps=pickle.dumps,
+                                                                  loads=loads))
+
+    def thread_reads() -> int:
+        found = sum(isinstance(v, pd.DataFrame) and "thread_kind" in v.columns for v in reads)
+        reads.clear()
+        return found
+
+    at = _page("backlog")
+    assert thread_reads() == 0                               # computed here, handed on
+    at.sidebar.radio(key="backlog_owner_role").set_value("account")
+    _rerun(at)
+    assert thread_reads() == 1                               # read once, for everything
+    _move_as_of(at, -7)
+    assert thread_reads() == 0
