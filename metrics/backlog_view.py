@@ -271,9 +271,12 @@ def status_table(frame: pd.DataFrame, by: str, blank: str = BLANK) -> pd.DataFra
 class FollowThroughBase:
     """The follow-through actions of one T and division (None: every division) that each
     owner's numbers are cut from (:func:`follow_through_base`): ``current`` is
-    :func:`metrics.activity.follow_through_rate` over the 28 days ending T and ``span``
-    :func:`metrics.activity.follow_through_actions` over the 12 trend windows, both with
-    ``account_owner``."""
+    :func:`metrics.activity.follow_through_rate` over the 28 days ending T, with
+    ``account_owner``, and ``span`` the actions of
+    :func:`metrics.activity.follow_through_actions` over the 12 trend windows with only what
+    their counts need: ``due_date``, ``in_numerator`` and the two owners, ``logged_by`` and
+    ``account_owner``, as categories (a page caches this, and a year of actions on a large
+    hub is 24 MB to copy with every name as text, 4 MB so)."""
 
     current: MetricOutput
     span: pd.DataFrame
@@ -289,8 +292,12 @@ def follow_through_base(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                               division=division, settings=settings)
     span = follow_through_actions(cur, window=Window(trend_windows(as_of)[0].start, as_of),
                                   as_of=as_of, division=division)
+    span = _with_account_owner(span, owners)
+    compact = pd.DataFrame({"due_date": span["due_date"], "in_numerator": span["in_numerator"],
+                            "logged_by": span["logged_by"].astype("category"),
+                            "account_owner": span["account_owner"].astype("category")})
     return FollowThroughBase(MetricOutput(out.result, _with_account_owner(out.rows, owners)),
-                             _with_account_owner(span, owners))
+                             compact)
 
 
 def follow_through(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
