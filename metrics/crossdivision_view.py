@@ -36,9 +36,9 @@ from typing import Any, Callable
 import duckdb
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pyarrow as pa
 import pyarrow.compute as pc
-import plotly.graph_objects as go
 
 from hub_data.privacy import mask_phone
 from hub_data.settings import Settings
@@ -102,12 +102,21 @@ def _column(per_customer: PerCustomer, name: str) -> pa.Array:
         return per_customer.column(name).combine_chunks()
     values = per_customer[name]
     if name in _LIST_COLUMNS:
-        return pa.array([None if v is None else list(v) for v in values],
+        return pa.array([None if _missing(v) else list(v) for v in values],
                         type=pa.list_(pa.string()))
     if name == "revenue_by_division":
-        return pa.array([None if v is None else list(dict(v).items()) for v in values],
+        return pa.array([None if _missing(v) else list(dict(v).items()) for v in values],
                         type=_REVENUE_MAP)
     return pa.array(values.to_numpy())
+
+
+def _missing(cell: Any) -> bool:
+    return cell is None or cell is pd.NA
+
+
+def _has(per_customer: PerCustomer, name: str) -> bool:
+    return name in (per_customer.columns if isinstance(per_customer, pd.DataFrame)
+                    else per_customer.column_names)
 
 
 def _flat(lists: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -121,8 +130,7 @@ def matrix_divisions(report: list[str], per_customer: PerCustomer) -> list[str]:
     division a sale or an interaction names, alphabetically."""
     seen: set[str] = set()
     for column in ("sale_divisions", "interaction_divisions"):
-        if column in per_customer.columns if isinstance(per_customer, pd.DataFrame) \
-                else column in per_customer.column_names:
+        if _has(per_customer, column):
             seen.update(_flat(_column(per_customer, column))[1].tolist())
     return list(report) + sorted(seen - set(report))
 
@@ -137,8 +145,7 @@ def matrix_frame(per_customer: PerCustomer, divisions: list[str]) -> pd.DataFram
     columns = (["erp_customer_id", "customer_name", "account_ids", *divisions, "n_sold",
                 "n_talked", "cross_division", "revenue"]
                + [revenue_column(d) for d in divisions])
-    rows = len(per_customer) if isinstance(per_customer, pd.DataFrame) \
-        else per_customer.num_rows
+    rows = len(per_customer)
     if not rows:
         return pd.DataFrame(columns=columns)
     sold = _holds(_column(per_customer, "sale_divisions"), divisions, rows)
