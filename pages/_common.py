@@ -379,16 +379,19 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LISTED_ROWS = 2000
 
 
-def listed(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+def listed(frame: pd.DataFrame, what: str, caption: str | None = None) -> pd.DataFrame:
     """The first :data:`LISTED_ROWS` rows of ``frame`` (sorted by what needs action first)
     for a table on screen, saying so when there are more: the downloads hold every row. Tens
     of thousands of rows are megabytes sent to the browser on every click (50k backlog
-    threads: 13 MB), and nobody scrolls them in a review."""
-    if len(frame) <= LISTED_ROWS:
-        return frame
-    st.caption(f"Listing the first {LISTED_ROWS:,} of {len(frame):,} {what}; the downloads "
-               "hold all of them.")
-    return frame.iloc[:LISTED_ROWS]
+    threads: 13 MB), and nobody scrolls them in a review. ``caption``: the page's own line
+    above the table, written with that note as one caption (not two stacked)."""
+    note = None
+    if len(frame) > LISTED_ROWS:
+        note = (f"Listing the first {LISTED_ROWS:,} of {len(frame):,} {what}; the downloads "
+                "hold all of them.")
+    if caption or note:
+        st.caption(" ".join(part for part in (caption, note) if part))
+    return frame if note is None else frame.iloc[:LISTED_ROWS]
 
 
 def table_downloads(ctx: PageContext, frame: pd.DataFrame, what: str, key: str) -> None:

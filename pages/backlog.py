@@ -175,8 +175,8 @@ shows = ["Threads", "People", *(["Divisions"] if division is None else [])]
 show = st.segmented_control("Show", shows, default="Threads", key="backlog_show") or "Threads"
 by = "account_owner" if role == "account" else "owner"
 if show == "Threads":
-    st.caption(f"{len(shown):,} threads, most overdue first.")
-    st.dataframe(bv.thread_table(listed(shown, "threads"), masked=masked), hide_index=True,
+    table = listed(shown, "threads", f"{len(shown):,} threads, most overdue first.")
+    st.dataframe(bv.thread_table(table, masked=masked), hide_index=True,
                  height=420,
                  key="backlog_threads", column_config={
                      "Last interaction": DATE, "Due date": DATE,

@@ -85,10 +85,10 @@ if view == "Fix list":
                    "No entry errors — nothing to fix.", icon=":material/check_circle:")
     else:
         rows_shown = len(fixes[["table", "row_id"]].drop_duplicates())
-        st.caption(f"{len(fixes):,} cells on {rows_shown:,} rows · rows with the most problems "
-                   "first, then the most urgent (a Date that is not a date takes the row out of "
-                   "every number), newest first.")
-        st.dataframe(listed(fixes, "cells"), hide_index=True, height=460,
+        caption = (f"{len(fixes):,} cells on {rows_shown:,} rows · rows with the most "
+                   "problems first, then the most urgent (a Date that is not a date takes the "
+                   "row out of every number), newest first.")
+        st.dataframe(listed(fixes, "cells", caption), hide_index=True, height=460,
                      column_order=list(dq.FIX_LIST_COLUMNS),
                      column_config={**dq.FIX_LIST_COLUMNS,
                                     "file": st.column_config.TextColumn("Workbook", width="medium"),
