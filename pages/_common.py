@@ -386,9 +386,9 @@ def listed(frame: pd.DataFrame, what: str, caption: str | None = None) -> pd.Dat
     threads: 13 MB), and nobody scrolls them in a review. ``caption``: the page's own line
     above the table, written with that note as one caption (not two stacked)."""
     note = None
-    if len(frame) > LISTED_ROWS:
-        note = (f"Listing the first {LISTED_ROWS:,} of {len(frame):,} {what}; the downloads "
-                "hold all of them.")
+    if len(frame) > LISTED_ROWS:  # the page's caption already says how many
+        of = "" if caption else f" of {len(frame):,} {what}"
+        note = f"Listing the first {LISTED_ROWS:,}{of}; the downloads hold all of them."
     if caption or note:
         st.caption(" ".join(part for part in (caption, note) if part))
     return frame if note is None else frame.iloc[:LISTED_ROWS]

@@ -147,3 +147,17 @@ def test_a_hub_without_owned_accounts_says_so(make_hub,
                in i.value for i in at.info)
     tile = next(m.value for m in at.markdown if m.value.startswith("<div title='Motors: "))
     assert "no owned accounts" in tile and ">–</div>" in tile
+
+
+def test_a_long_table_lists_its_first_rows_and_says_how_many(demo, monkeypatch) -> None:
+    """Without a line of the page's own above it, the listing note says how many in all."""
+    monkeypatch.setattr("pages._common.LISTED_ROWS", 3)
+    at = _run()
+    assert not at.exception and not at.error
+    cur, as_of = demo
+    waiting = cv.least_touched(cv.coverage_rows(cur, window=window_ending(as_of), as_of=as_of),
+                               untouched_only=True)
+    assert len(waiting) > 3
+    assert len(_table(at, "company_name")) == 3
+    assert [c.value for c in at.caption if "Listing" in c.value] == [
+        f"Listing the first 3 of {len(waiting):,} accounts; the downloads hold all of them."]
