@@ -276,7 +276,7 @@ class FollowThroughBase:
     :func:`metrics.activity.follow_through_actions` over the 12 trend windows with only what
     their counts need: ``due_date``, ``in_numerator`` and the two owners, ``logged_by`` and
     ``account_owner``, as categories (a page caches this, and a year of actions on a large
-    hub is 24 MB to copy with every name as text, 4 MB so)."""
+    hub is 24 MB to copy with every name as text, about 4.5 MB so)."""
 
     current: MetricOutput
     span: pd.DataFrame
