@@ -267,15 +267,40 @@ def window_error_rate(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: 
     """Entries with at least one entry error / entries, over the interactions dated in the
     window and ≤ T (the definition of metrics.pilot.data_quality_error_rate; target < 0.10);
     ``division`` None: every division. The headline tiles."""
+    if division is not None:
+        return window_error_rates(cur, window=window, as_of=as_of, divisions=[division],
+                                  settings=settings)[division]
     entries, with_errors = cur.execute(f"""
         WITH {_ERRORS_CTE}
         SELECT count(*), count(e.row_id) FROM interactions i LEFT JOIN errs e USING (row_id)
-        WHERE i.date >= $lo AND i.date < $hi AND ($division IS NULL OR i.division = $division)
-        """, {"entry": _ENTRY, "lo": window.lo, "hi": window.hi_until(as_of),
-              "division": division}).fetchone()
-    target, direction = _target(settings, division)
+        WHERE i.date >= $lo AND i.date < $hi""",
+        {"entry": _ENTRY, "lo": window.lo, "hi": window.hi_until(as_of)}).fetchone()
+    target, direction = _target(settings, None)
     return ratio_result(KPI_ID, int(with_errors), int(entries), target=target,
                         direction=direction)
+
+
+def window_error_rates(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
+                       divisions: list[str],
+                       settings: Settings | None = None) -> dict[str, KpiResult]:
+    """:func:`window_error_rate` of each of ``divisions``, from one query (the overview shows
+    every division's)."""
+    counts = {division: (int(entries), int(with_errors))
+              for division, entries, with_errors in cur.execute(f"""
+        WITH {_ERRORS_CTE}
+        SELECT i.division, count(*), count(e.row_id)
+        FROM interactions i LEFT JOIN errs e USING (row_id)
+        WHERE i.date >= $lo AND i.date < $hi AND list_contains($divisions, i.division)
+        GROUP BY i.division""", {"entry": _ENTRY, "lo": window.lo,
+                                 "hi": window.hi_until(as_of),
+                                 "divisions": divisions}).fetchall()} if divisions else {}
+    rates = {}
+    for division in divisions:
+        entries, with_errors = counts.get(division, (0, 0))
+        target, direction = _target(settings, division)
+        rates[division] = ratio_result(KPI_ID, with_errors, entries, target=target,
+                                       direction=direction)
+    return rates
 
 
 def error_rate_by_week(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,

@@ -516,12 +516,15 @@ def _verdict(probe: _Probe, kpi_id: str) -> tuple[bool, str]:
 
 
 def reason_for(cur: duckdb.DuckDBPyConnection, division: str, kpi_id: str, as_of: dt.date, *,
-               settings: Settings | None = None, window: Window | None = None) -> str | None:
+               settings: Settings | None = None, window: Window | None = None,
+               files: dict[str, FileState] | None = None) -> str | None:
     """Why ``kpi_id`` cannot be measured for ``division`` as of T, in words (e.g. "no erp/quotes
     export loaded"), or None when it can. With ``window`` (a tile's window) the rows it counts
     must also be dated in that window (year-on-year KPIs: in that window and the same window
-    last year), so a grey tile can say "no Lead interactions dated 18 Jun – 15 Jul 2026"."""
-    probe = _Probe(cur, file_states(cur), division, as_of, settings, window)
+    last year), so a grey tile can say "no Lead interactions dated 18 Jun – 15 Jul 2026".
+    ``files``: :func:`file_states`, when the caller asks for several KPIs."""
+    probe = _Probe(cur, files if files is not None else file_states(cur), division, as_of,
+                   settings, window)
     measurable, reason = _verdict(probe, kpi_id)
     return None if measurable else reason
 

@@ -31,7 +31,7 @@ import pandas as pd
 from hub_data.settings import Settings
 from metrics import backlog
 from metrics.calendar import PILOT_WEEKS, Window, pilot_week, window_ending
-from metrics.data_quality import window_error_rate
+from metrics.data_quality import window_error_rate, window_error_rates
 from metrics.formatting import day, kpi_target, kpi_value
 from metrics.panel import PanelTile, panel
 from metrics.pilot import pilot_summaries, pilot_summary
@@ -214,12 +214,13 @@ def division_overview(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: d
                       settings: Settings | None = None,
                       backlog_now: BacklogCounts | None = None,
                       tiles: list[PanelTile] | None = None,
-                      pilots: Mapping[str, PilotStatus | None] | None = None
-                      ) -> DivisionOverview:
+                      pilots: Mapping[str, PilotStatus | None] | None = None,
+                      error_rate: KpiResult | None = None) -> DivisionOverview:
     """One division's KPIs (28 days ending on T, trend over 12 windows: ``tiles`` when the
     caller has the division's :func:`metrics.panel.panel`), pilot status (from ``pilots``,
     every division's, when the caller has them), backlog (``backlog_now`` when the caller has
-    counted it) and entry-error rate over the 28 days ending on T."""
+    counted it) and entry-error rate over the 28 days ending on T (``error_rate`` when the
+    caller has it)."""
     window = window_ending(as_of)
     if tiles is None:
         tiles = panel(cur, division=division, as_of=as_of, settings=settings)
@@ -228,8 +229,8 @@ def division_overview(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: d
     return DivisionOverview(
         division, window, tuple(kpi_summary(t) for t in tiles), pilot,
         backlog_now or backlog_counts(cur, division=division, as_of=as_of),
-        window_error_rate(cur, window=window, as_of=as_of, division=division,
-                          settings=settings))
+        error_rate if error_rate is not None else window_error_rate(
+            cur, window=window, as_of=as_of, division=division, settings=settings))
 
 
 def overview(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
@@ -242,9 +243,12 @@ def overview(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     counts = backlog.status_counts_by_division(cur, as_of=as_of, divisions=divisions)
     pilots = {d: _pilot_status(summary) for d, summary in pilot_summaries(
         cur, divisions=divisions, as_of=as_of, settings=settings).items()}
+    errors = window_error_rates(cur, window=window_ending(as_of), as_of=as_of,
+                                divisions=divisions, settings=settings)
     found = [division_overview(cur, division=d, as_of=as_of, settings=settings,
                                backlog_now=BacklogCounts(**counts[d]),
-                               tiles=panel_of(d) if panel_of else None, pilots=pilots)
+                               tiles=panel_of(d) if panel_of else None, pilots=pilots,
+                               error_rate=errors[d])
              for d in divisions]
     return sorted(found, key=lambda o: (o.pilot is None,
                                         o.pilot.start if o.pilot else dt.date.min, o.division))

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
 import duckdb
 import pandas as pd
 
 from hub_data.settings import Settings
 from metrics.calendar import TREND_WINDOWS, Window, quarter_of, window_ending
-from metrics.measurability import reason_for
+from metrics.measurability import FileState, file_states, reason_for
 from metrics.registry import MetricSpec, current_and_trend, division_metrics
 from metrics.result import KpiResult
 
@@ -142,8 +143,11 @@ class PanelTile:
 
 def tile_for(cur: duckdb.DuckDBPyConnection, spec: MetricSpec, *, division: str,
              as_of: dt.date, settings: Settings | None = None,
-             windows: int = TREND_WINDOWS) -> PanelTile:
-    """``spec`` for ``division`` over the 28 days ending on T, with its trend and change."""
+             windows: int = TREND_WINDOWS,
+             files: Callable[[], dict[str, FileState]] | None = None) -> PanelTile:
+    """``spec`` for ``division`` over the 28 days ending on T, with its trend and change.
+    ``files`` gives :func:`metrics.measurability.file_states` when a tile without data has to
+    say why (a panel reads them once for all its tiles)."""
     window = window_ending(as_of)
     output, history = current_and_trend(spec, cur, as_of=as_of, division=division,
                                         settings=settings, count=windows)
@@ -157,7 +161,8 @@ def tile_for(cur: duckdb.DuckDBPyConnection, spec: MetricSpec, *, division: str,
     previous = None if previous is None or pd.isna(previous) else float(previous)
     reason = None
     if output.result.value is None:
-        reason = reason_for(cur, division, spec.id, as_of, settings=settings, window=window) \
+        reason = reason_for(cur, division, spec.id, as_of, settings=settings, window=window,
+                            files=files() if files else None) \
             or f"no {NOUNS.get(spec.id, 'rows')} in {window.label()}"
     return PanelTile(spec, division, window, output.result, output.rows, history, previous,
                      reason)
@@ -167,5 +172,12 @@ def panel(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.date,
           settings: Settings | None = None, windows: int = TREND_WINDOWS) -> list[PanelTile]:
     """Every division KPI of ``division`` (the registry's order); empty for a division the
     spec has no panel for."""
+    read: dict[str, dict[str, FileState]] = {}
+
+    def files() -> dict[str, FileState]:
+        if "files" not in read:
+            read["files"] = file_states(cur)
+        return read["files"]
+
     return [tile_for(cur, spec, division=division, as_of=as_of, settings=settings,
-                     windows=windows) for spec in division_metrics(division)]
+                     windows=windows, files=files) for spec in division_metrics(division)]

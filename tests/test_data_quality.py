@@ -193,6 +193,22 @@ def test_window_error_rate_agrees_with_the_pilot_metric(hub) -> None:
     assert (everyone.target, everyone.status) == (0.10, "off_track")
 
 
+def test_window_error_rates_of_several_divisions_are_each_division_s(hub) -> None:
+    """The overview's batch: each division's own entries (Medical has none: no data), as the
+    pilot metric gives them one division at a time."""
+    cur = hub.workspace()
+    window = Window(WEEK1, D(2026, 3, 22))
+    rates = dq.window_error_rates(cur, window=window, as_of=AS_OF,
+                                  divisions=["Motors", "Power", "Medical"])
+    assert list(rates) == ["Motors", "Power", "Medical"]
+    for division, rate in rates.items():
+        assert rate == pilot.data_quality_error_rate(cur, window=window, as_of=AS_OF,
+                                                     division=division).result
+    assert rates["Motors"].denominator + rates["Power"].denominator == 8
+    assert (rates["Medical"].denominator, rates["Medical"].status) == (0, "no_data")
+    assert dq.window_error_rates(cur, window=window, as_of=AS_OF, divisions=[]) == {}
+
+
 def test_errors_by_code(hub) -> None:
     codes = dq.errors_by_code(hub.workspace(), as_of=AS_OF).set_index("code")
     assert set(codes.index) == set(ENTRY_ERROR_CODES)

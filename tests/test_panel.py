@@ -106,3 +106,26 @@ def test_sparkline_draws_known_points_and_leaves_gaps() -> None:
     assert "cx='104.0' cy='4.0'" in svg  # the last, highest value: top right
     flat = sparkline_svg([2.0, 2.0, 2.0], "#000")
     assert "<polyline" in flat and "nan" not in flat
+
+
+def test_a_panel_reads_the_loaded_files_once_for_every_tile_without_data(
+        motors, monkeypatch) -> None:
+    """No ERP export here: the quote and purchase tiles say why, the same words as alone."""
+    import metrics.panel
+
+    calls = []
+    original = metrics.panel.file_states
+
+    def counted(cur):
+        calls.append(1)
+        return original(cur)
+
+    monkeypatch.setattr(metrics.panel, "file_states", counted)
+    cur = motors.workspace()
+    tiles = panel(cur, division="Motors", as_of=T, settings=motors.settings, windows=2)
+    without = [t for t in tiles if t.reason is not None]
+    assert len(without) >= 2 and len(calls) == 1
+    for tile in without:
+        alone = tile_for(cur, tile.spec, division="Motors", as_of=T, settings=motors.settings,
+                         windows=2)
+        assert alone.reason == tile.reason
