@@ -379,6 +379,21 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LISTED_ROWS = 2000
 
 
+def count_tile(where, label: str, value: str, detail: str, help: str, *, fits: int) -> None:
+    """A count tile (ui.md anatomy without a target): label, big value, what it counts, with
+    the help icon beside them. A value longer than ``fits`` characters (what the tile holds
+    beside its icon at 1280 px: 4 in a row of five, 6 in a row of four) is set a size
+    smaller, so "1,315" or "₦26.8 bn" keeps clear of the icon."""
+    size = "2.4rem" if len(value) <= fits else "2rem"
+    with where.container(border=True):
+        st.markdown(
+            f"<div style='font-size:1.1rem;font-weight:600;line-height:1.25'>"
+            f"{html.escape(label)}</div><div style='font-size:{size};font-weight:700;"
+            f"color:#111827;line-height:1.2;white-space:nowrap'>{html.escape(value)}</div>"
+            f"<div style='font-size:0.95rem;color:#374151'>{html.escape(detail)}</div>",
+            unsafe_allow_html=True, help=help)
+
+
 def listed(frame: pd.DataFrame, what: str, caption: str | None = None) -> pd.DataFrame:
     """The first :data:`LISTED_ROWS` rows of ``frame`` (sorted by what needs action first)
     for a table on screen, saying so when there are more: the downloads hold every row. Tens

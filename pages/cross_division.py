@@ -5,7 +5,6 @@ computes."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import duckdb
 import pandas as pd
@@ -15,8 +14,8 @@ from metrics import crossdivision_view as cxv
 from metrics.formatting import naira_compact, percent
 from metrics.report import report_divisions
 from metrics.result import MetricOutput
-from pages._common import (data_version, division_picker, kpi_tile, listed, md_escape,
-                           metrics_cursor, setup, table_downloads)
+from pages._common import (count_tile, data_version, division_picker, kpi_tile, listed,
+                           md_escape, metrics_cursor, setup, table_downloads)
 
 ctx = setup("Cross-division customers")
 T, ALL, ANY = ctx.as_of, "All divisions", "Any division"
@@ -36,21 +35,6 @@ def division_collaboration(_cur: duckdb.DuckDBPyConnection, version: str, as_of:
     """One division's collaboration over the 28 days ending T (its tile)."""
     return cxv.division_collaboration(_cur, as_of=as_of, division=division,
                                       settings=ctx.settings)
-
-
-def count_tile(label: str, value: str, detail: str, help: str) -> None:
-    """A count tile (ui.md anatomy without a target): label, big value, what it counts. A
-    long value ("₦26.8 bn") is set a size smaller, so that on a quarter of a 1280-pixel
-    screen it keeps clear of the help icon beside it."""
-    size = "2.4rem" if len(value) <= 6 else "2rem"
-    with st.container(border=True):
-        st.markdown(
-            f"<div style='font-size:1.15rem;font-weight:600'>{html.escape(label)}</div>"
-            f"<div style='font-size:{size};font-weight:700;color:#111827;line-height:1.2;"
-            f"white-space:nowrap'>"
-            f"{html.escape(value)}</div>"
-            f"<div style='font-size:1rem;color:#374151'>{html.escape(detail)}</div>",
-            unsafe_allow_html=True, help=help)
 
 
 def points_change(trend: pd.DataFrame) -> str | None:
@@ -97,18 +81,18 @@ with tiles[0]:
              help="ERP customers with sales (Amount > 0) from two or more divisions in the "
                   "last 12 months ÷ customers with any sale then. No target.")
 with tiles[1]:
-    count_tile("Cross-sell chances" + (f", {division}" if division else ""),
+    count_tile(st, "Cross-sell chances" + (f", {division}" if division else ""),
                "–" if missing else f"{stake['pairs']:,}",
                no_sales if missing else
                f"{stake['customers']:,} customers to call",
                "Customer × division pairs: the customer bought from some division in the last "
                "12 months, and this division has neither sold to it nor logged an "
-               "interaction with it then.")
+               "interaction with it then.", fits=6)
 with tiles[2]:
-    count_tile("Revenue at stake", "–" if missing else naira_compact(stake["revenue"]),
+    count_tile(st, "Revenue at stake", "–" if missing else naira_compact(stake["revenue"]),
                no_sales if missing else "their revenue, 12 months",
                "The revenue of the customers with an opportunity in the divisions they buy "
-               "from (last 12 months), each customer counted once.")
+               "from (last 12 months), each customer counted once.", fits=6)
 with tiles[3]:
     kpi_tile(f"Collaboration{f', {division}' if division else ''}", collab,
              unit="ratio", min_n=ctx.settings.min_n,

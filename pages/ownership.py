@@ -5,7 +5,6 @@ metrics.accounts computes."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import duckdb
 import pandas as pd
@@ -15,8 +14,8 @@ from metrics import accounts
 from metrics.exports import file_name, to_csv, to_xlsx
 from metrics.formatting import naira, naira_compact
 from metrics.report import report_divisions
-from pages._common import (data_version, division_picker, export_stamp, md_escape, metrics_cursor,
-                           setup)
+from pages._common import (count_tile, data_version, division_picker, export_stamp, md_escape,
+                           metrics_cursor, setup)
 
 ctx = setup("Account ownership")
 cur, T = metrics_cursor(ctx), ctx.as_of
@@ -64,14 +63,7 @@ def downloads(frames: dict[str, pd.DataFrame], what: str, key: str, *,
 
 
 def tile(where, label: str, value: str, detail: str, help: str) -> None:
-    """A count tile (ui.md anatomy without a target): label, big value, what it counts."""
-    with where.container(border=True):
-        st.markdown(
-            f"<div style='font-size:1.05rem;font-weight:600;line-height:1.25'>"
-            f"{html.escape(label)}</div><div style='font-size:2.5rem;font-weight:700;"
-            f"color:#111827;line-height:1.2'>{html.escape(value)}</div>"
-            f"<div style='font-size:0.95rem;color:#374151'>{html.escape(detail)}</div>",
-            unsafe_allow_html=True, help=help)
+    count_tile(where, label, value, detail, help, fits=4)   # five in a row
 
 
 erp = view.erp_loaded
