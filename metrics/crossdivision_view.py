@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 import duckdb
 import numpy as np
@@ -89,34 +89,9 @@ def cell_state(sold: bool, talked: bool) -> str:
     return TALKED if talked else NEITHER
 
 
-PerCustomer = pd.DataFrame | pa.Table
-_LIST_COLUMNS = ("account_ids", "sale_divisions", "interaction_divisions")
-_REVENUE_MAP = pa.map_(pa.string(), pa.float64())
-
-
-def _column(per_customer: PerCustomer, name: str) -> pa.Array:
-    """One column of :func:`metrics.crossdivision.divisions_per_customer` as one Arrow array:
-    from its Arrow table as it is, from its DataFrame (lists as numpy arrays, the revenue map
-    as dicts) converted, so both give the very same matrix."""
-    if isinstance(per_customer, pa.Table):
-        return per_customer.column(name).combine_chunks()
-    values = per_customer[name]
-    if name in _LIST_COLUMNS:
-        return pa.array([None if _missing(v) else list(v) for v in values],
-                        type=pa.list_(pa.string()))
-    if name == "revenue_by_division":
-        return pa.array([None if _missing(v) else list(dict(v).items()) for v in values],
-                        type=_REVENUE_MAP)
-    return pa.array(values.to_numpy())
-
-
-def _missing(cell: Any) -> bool:
-    return cell is None or cell is pd.NA
-
-
-def _has(per_customer: PerCustomer, name: str) -> bool:
-    return name in (per_customer.columns if isinstance(per_customer, pd.DataFrame)
-                    else per_customer.column_names)
+def _column(per_customer: pa.Table, name: str) -> pa.Array:
+    """One column of :func:`metrics.crossdivision.divisions_per_customer_table` as one array."""
+    return per_customer.column(name).combine_chunks()
 
 
 def _flat(lists: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -125,19 +100,19 @@ def _flat(lists: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return rows, pc.list_flatten(lists).to_numpy(zero_copy_only=False)
 
 
-def matrix_divisions(report: list[str], per_customer: PerCustomer) -> list[str]:
+def matrix_divisions(report: list[str], per_customer: pa.Table) -> list[str]:
     """The matrix's division columns: the report's divisions in their order, then any other
     division a sale or an interaction names, alphabetically."""
     seen: set[str] = set()
     for column in ("sale_divisions", "interaction_divisions"):
-        if _has(per_customer, column):
+        if column in per_customer.column_names:
             seen.update(_flat(_column(per_customer, column))[1].tolist())
     return list(report) + sorted(seen - set(report))
 
 
-def matrix_frame(per_customer: PerCustomer, divisions: list[str]) -> pd.DataFrame:
-    """One row per customer of :func:`metrics.crossdivision.divisions_per_customer` (its
-    DataFrame or its Arrow table; same order: revenue, largest first): ``erp_customer_id``,
+def matrix_frame(per_customer: pa.Table, divisions: list[str]) -> pd.DataFrame:
+    """One row per customer of :func:`metrics.crossdivision.divisions_per_customer_table`
+    (same order: revenue, largest first): ``erp_customer_id``,
     ``customer_name``, ``account_ids`` (text), one column per division holding its
     :data:`STATES` word, ``n_sold``, ``n_talked``, ``cross_division``, ``revenue`` (12
     months, every sale) and one :func:`revenue_column` per division (blank where it sold
@@ -145,7 +120,7 @@ def matrix_frame(per_customer: PerCustomer, divisions: list[str]) -> pd.DataFram
     columns = (["erp_customer_id", "customer_name", "account_ids", *divisions, "n_sold",
                 "n_talked", "cross_division", "revenue"]
                + [revenue_column(d) for d in divisions])
-    rows = len(per_customer)
+    rows = per_customer.num_rows
     if not rows:
         return pd.DataFrame(columns=columns)
     sold = _holds(_column(per_customer, "sale_divisions"), divisions, rows)
