@@ -15,6 +15,7 @@ Readings chosen where the spec leaves room:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -172,12 +173,6 @@ def panel(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.date,
           settings: Settings | None = None, windows: int = TREND_WINDOWS) -> list[PanelTile]:
     """Every division KPI of ``division`` (the registry's order); empty for a division the
     spec has no panel for."""
-    read: dict[str, dict[str, FileState]] = {}
-
-    def files() -> dict[str, FileState]:
-        if "files" not in read:
-            read["files"] = file_states(cur)
-        return read["files"]
-
+    files = functools.cache(lambda: file_states(cur))  # read once, if a tile asks
     return [tile_for(cur, spec, division=division, as_of=as_of, settings=settings,
                      windows=windows, files=files) for spec in division_metrics(division)]
