@@ -38,9 +38,8 @@ import pyarrow.compute as pc
 from hub_data.contract import normalize_name
 from hub_data.privacy import mask_frame
 from hub_data.settings import Settings
-from metrics.activity import (FOLLOW_THROUGH, follow_through_actions, follow_through_counts,
-                              follow_through_rate)
-from metrics.backlog import AGING_BUCKETS, STATUSES, threads
+from metrics.activity import FOLLOW_THROUGH, follow_through_counts, follow_through_rate
+from metrics.backlog import AGING_BUCKETS, STATUSES, thread_states, threads
 from metrics.calendar import Window, trend_windows, window_ending
 from metrics.charts import FONT, _layout
 from metrics.inputs import fetch_arrow
@@ -65,6 +64,9 @@ THREAD_COLUMNS = {
     "owner": "Action owner", "account_owner": "Account owner", "last_day": "Last interaction",
     "division": "Division", "interaction_type": "Type", "email": "Email", "mobile": "Mobile",
     "source_file": "Workbook", "source_row": "Row"}
+FOLLOW_COLUMNS = {"in_numerator": "Followed up", "due_date": "Due", "company_name": "Account",
+                  "next_action": "Next action", "logged_by": "Set by", "date": "Set on",
+                  "followed_at": "Followed up on"}
 COUNT_COLUMNS = {"overdue": "Overdue", "due_this_week": "Due this week",
                  "missing_next_action": "Missing next action", "no_due_date": "No due date",
                  "upcoming": "Upcoming", "open": "Open", "closed": "Closed",
@@ -75,11 +77,13 @@ COUNT_COLUMNS = {"overdue": "Overdue", "due_this_week": "Due this week",
 @dataclass(frozen=True)
 class BacklogView:
     """What the page shows for one (T, division, owner): ``threads`` (every status, most
-    urgent first, with the contact's e-mail and mobile), ``counts`` (all six statuses),
-    ``people`` (:func:`status_table` by owner), ``divisions`` (by division; only for every
-    division), ``aging`` (as :func:`metrics.backlog.aging`), ``follow`` (follow-through over
-    ``window``, the 28 days ending T), ``trend`` (:func:`follow_through_trend`) and ``owners``
-    (the names the owner filter offers in this division)."""
+    urgent first, with the columns of the threads it was given: by default those of
+    :func:`division_threads`, the contact's e-mail and mobile included), ``counts`` (all six
+    statuses), ``people`` (:func:`status_table` by owner), ``divisions`` (by division; only
+    for every division), ``aging`` (as :func:`metrics.backlog.aging`), ``follow``
+    (follow-through over ``window``, the 28 days ending T), ``trend``
+    (:func:`follow_through_trend`) and ``owners`` (the names the owner filter offers in this
+    division)."""
 
     as_of: dt.date
     division: str | None
@@ -117,10 +121,14 @@ def _same(values: pd.Series, name: str) -> pd.Series:
     return values.isin(matching).astype(bool)
 
 
-def _owner_mask(frame: pd.DataFrame, owner: str, owner_role: str, action_column: str
-                ) -> pd.Series:
+def _check_role(owner_role: str) -> None:
     if owner_role not in OWNER_ROLES:
         raise ValueError(f"owner_role must be one of {sorted(OWNER_ROLES)}, not {owner_role!r}")
+
+
+def _owner_mask(frame: pd.DataFrame, owner: str, owner_role: str, action_column: str
+                ) -> pd.Series:
+    _check_role(owner_role)
     action = _same(frame[action_column], owner)
     account = _same(frame["account_owner"], owner)
     return {"action": action, "account": account, "either": action | account}[owner_role]
@@ -133,6 +141,23 @@ def division_threads(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     # Narrowed here, not in SQL: a division's frame then has the dtypes of the every-division
     # frame the page narrows (a column without nulls in a division would fetch differently).
     return in_division(threads(cur, as_of=as_of), division)
+
+
+def every_thread_state(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
+    """Every thread of T with only what the page counts and filters
+    (:func:`metrics.backlog.thread_states`): every function here that counts, groups or
+    filters threads takes it as it takes :func:`division_threads`; :func:`with_details`
+    gives the threads a table or a download shows."""
+    return thread_states(cur, as_of=as_of)
+
+
+def with_details(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, *,
+                 as_of: dt.date) -> pd.DataFrame:
+    """The threads of ``frame`` (rows of :func:`every_thread_state` of T, narrowed or cut, in
+    its order) with every column of :func:`division_threads`: what :func:`thread_table` and
+    :func:`export_sheets` show. Both are in :func:`metrics.backlog.threads`' order, so the
+    order is ``frame``'s."""
+    return threads(cur, as_of=as_of, rows=frame["row_id"].tolist())
 
 
 def in_division(frame: pd.DataFrame, division: str | None) -> pd.DataFrame:
@@ -269,17 +294,11 @@ def status_table(frame: pd.DataFrame, by: str, blank: str = BLANK) -> pd.DataFra
 
 @dataclass(frozen=True)
 class FollowThroughBase:
-    """The follow-through actions of one T and division (None: every division) that each
-    owner's numbers are cut from (:func:`follow_through_base`): ``current`` is
-    :func:`metrics.activity.follow_through_rate` over the 28 days ending T, with
-    ``account_owner``, and ``span`` the actions of
-    :func:`metrics.activity.follow_through_actions` over the 12 trend windows with only what
-    their counts need: ``due_date``, ``in_numerator`` and the two owners, ``logged_by`` and
-    ``account_owner``, as categories (a page caches this, and a year of actions on a large
-    hub is 24 MB to copy with every name as text, about 4.5 MB so)."""
+    """The follow-through actions of one T and division (None: every division) over the 28
+    days ending T that each owner's rate is cut from (:func:`follow_through_base`):
+    :func:`metrics.activity.follow_through_rate` with ``account_owner``."""
 
     current: MetricOutput
-    span: pd.DataFrame
 
 
 def follow_through_base(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
@@ -287,17 +306,10 @@ def follow_through_base(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                         settings: Settings | None = None) -> FollowThroughBase:
     """The follow-through actions of T and ``division``, for every owner at once: a page
     switching owners (or what "owner" means) then only filters them."""
-    owners = _account_owners(cur)
     out = follow_through_rate(cur, window=window_ending(as_of), as_of=as_of,
                               division=division, settings=settings)
-    span = follow_through_actions(cur, window=Window(trend_windows(as_of)[0].start, as_of),
-                                  as_of=as_of, division=division)
-    span = _with_account_owner(span, owners)
-    compact = pd.DataFrame({"due_date": span["due_date"], "in_numerator": span["in_numerator"],
-                            "logged_by": span["logged_by"].astype("category"),
-                            "account_owner": span["account_owner"].astype("category")})
-    return FollowThroughBase(MetricOutput(out.result, _with_account_owner(out.rows, owners)),
-                             compact)
+    return FollowThroughBase(MetricOutput(out.result,
+                                          _with_account_owner(out.rows, _account_owners(cur))))
 
 
 def follow_through(cur: duckdb.DuckDBPyConnection, *, window: Window, as_of: dt.date,
@@ -346,42 +358,46 @@ def _account_owners(cur: duckdb.DuckDBPyConnection) -> pa.Table:
         FROM accounts""")
 
 
+def spellings(cur: duckdb.DuckDBPyConnection, name: str) -> tuple[list[str], list[str]]:
+    """Every way ``name`` is written as an action owner (a Logged By) and as an Account Owner:
+    the names that compare equal to it (module docstring), as a filter on them in SQL
+    matches what :func:`filter_owner` keeps."""
+    wanted = normalize_name(name)
+    found = cur.execute("""
+        SELECT list(DISTINCT logged_by) FILTER (WHERE logged_by IS NOT NULL),
+               (SELECT list(DISTINCT account_owner) FILTER (WHERE account_owner IS NOT NULL)
+                FROM accounts)
+        FROM interactions""").fetchone()
+    return tuple(sorted(v for v in values or [] if normalize_name(v) == wanted)
+                 for values in found)
+
+
 def follow_through_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                          division: str | None, owner: str | None = None,
-                         owner_role: str = "action", settings: Settings | None = None,
-                         base: FollowThroughBase | None = None) -> pd.DataFrame:
+                         owner_role: str = "action",
+                         settings: Settings | None = None) -> pd.DataFrame:
     """:func:`follow_through` per trend window (12 back-to-back 28-day windows ending at T),
     oldest first: ``window_start``, ``window_end``, ``numerator``, ``denominator``, ``value``
-    (NaN on a zero denominator). One query over the 12 windows: counted in the database, or,
-    for an owner (names compare in Python), fetching only what the counts need; each action
-    falls in the window holding its due date's day, so each window equals
-    :func:`follow_through` of it. With ``base`` (:func:`follow_through_base` of T and the
-    division) the actions are its ``span``, counted here."""
+    (NaN on a zero denominator). Counted in the database, 12 rows instead of a year of
+    actions, in one query over the 12 windows: each action falls in the window holding its
+    due date's day, so each window equals :func:`follow_through` of it. An owner's actions
+    are those of the names that compare equal to theirs (:func:`spellings`)."""
     windows = trend_windows(as_of)
     first = windows[0]
-    span = Window(first.start, as_of)
-    if not owner and base is None:  # counted in the database: 12 rows, not a year of actions
-        counts = follow_through_counts(cur, window=span, as_of=as_of, division=division,
-                                       days=first.days)
-        numerators = [counts.get(k, (0, 0))[0] for k in range(len(windows))]
-        denominators = [counts.get(k, (0, 0))[1] for k in range(len(windows))]
-    else:
-        if base is not None:
-            rows = base.span
-        else:
-            rows = follow_through_actions(cur, window=span, as_of=as_of, division=division)
-            rows = _with_account_owner(rows, _account_owners(cur))
-        if owner:
-            rows = rows[_owner_mask(rows, owner, owner_role, "logged_by")]
-        days = pd.to_datetime(rows["due_date"]).to_numpy(dtype="datetime64[D]")
-        index = (days - np.datetime64(first.start, "D")).astype("int64") // first.days
-        followed = rows["in_numerator"].to_numpy(dtype=bool)
-        numerators = np.bincount(index[followed], minlength=len(windows))
-        denominators = np.bincount(index, minlength=len(windows))
+    loggers = owners = None
+    if owner:
+        _check_role(owner_role)
+        as_logger, as_owner = spellings(cur, owner)
+        loggers = as_logger if owner_role in ("action", "either") else []
+        owners = as_owner if owner_role in ("account", "either") else []
+    counts = follow_through_counts(cur, window=Window(first.start, as_of), as_of=as_of,
+                                   division=division, days=first.days, loggers=loggers,
+                                   owners=owners)
     return pd.DataFrame.from_records(
-        [{"window_start": win.start, "window_end": win.end, "numerator": int(num),
-          "denominator": int(den), "value": num / den if den else float("nan")}
-         for win, num, den in zip(windows, numerators, denominators)],
+        [{"window_start": win.start, "window_end": win.end,
+          "numerator": counts.get(k, (0, 0))[0], "denominator": counts.get(k, (0, 0))[1],
+          "value": (counts[k][0] / counts[k][1]) if k in counts else float("nan")}
+         for k, win in enumerate(windows)],
         columns=["window_start", "window_end", "numerator", "denominator", "value"])
 
 
@@ -392,8 +408,9 @@ def backlog_view(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, division: st
                  follow_base: FollowThroughBase | None = None) -> BacklogView:
     """Everything the backlog page shows for T, ``division`` (None: every thread) and
     ``owner`` (None: everyone; ``owner_role`` as in :func:`filter_owner`).
-    ``all_threads`` is :func:`division_threads` of every division and ``follow_base``
-    :func:`follow_through_base` of T and ``division``, when the caller has them."""
+    ``all_threads`` is :func:`division_threads` (or :func:`every_thread_state`) of every
+    division and ``follow_base`` :func:`follow_through_base` of T and ``division``, when the
+    caller has them."""
     if all_threads is None:
         every = division_threads(cur, as_of=as_of, division=division)
     else:
@@ -412,8 +429,7 @@ def backlog_view(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, division: st
                               owner=owner, owner_role=owner_role, settings=settings,
                               base=follow_base),
         trend=follow_through_trend(cur, as_of=as_of, division=division, owner=owner,
-                                   owner_role=owner_role, settings=settings,
-                                   base=follow_base),
+                                   owner_role=owner_role, settings=settings),
         owners=owner_names(every, owner_role))
 
 
@@ -431,6 +447,14 @@ def thread_table(frame: pd.DataFrame, *, masked: bool) -> pd.DataFrame:
     if masked:
         out = mask_frame(out, emails=("email",), phones=("mobile",))
     return out[list(THREAD_COLUMNS)].rename(columns=THREAD_COLUMNS).reset_index(drop=True)
+
+
+def follow_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The actions behind the follow-through rate (:func:`follow_through` rows) as people
+    read them: those not followed up first, then by due date, with
+    :data:`FOLLOW_COLUMNS`' labels."""
+    ordered = rows.sort_values(["in_numerator", "due_date"], kind="stable")
+    return ordered[list(FOLLOW_COLUMNS)].rename(columns=FOLLOW_COLUMNS).reset_index(drop=True)
 
 
 def people_table(table: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -451,13 +475,15 @@ def aging_table(frame: pd.DataFrame) -> pd.DataFrame:
 def export_sheets(view: BacklogView, shown: pd.DataFrame, *, masked: bool
                   ) -> dict[str, pd.DataFrame]:
     """The XLSX's sheets: the threads shown (``shown``, already narrowed by status), per
-    person, per division (every division only) and aging."""
+    person, per division (every division only), aging and the actions behind the
+    follow-through rate."""
     by = "account_owner" if view.owner_role == "account" else "owner"
     sheets = {"Threads": thread_table(shown, masked=masked),
               "Per person": people_table(view.people, by)}
     if view.divisions is not None:
         sheets["Per division"] = people_table(view.divisions, "division")
     sheets["Aging"] = aging_table(view.aging)
+    sheets["Follow-through"] = follow_table(view.follow.rows)
     return sheets
 
 

@@ -394,16 +394,18 @@ def count_tile(where, label: str, value: str, detail: str, help: str, *, fits: i
             unsafe_allow_html=True, help=help)
 
 
-def listed(frame: pd.DataFrame, what: str, caption: str | None = None) -> pd.DataFrame:
+def listed(frame: pd.DataFrame, what: str, caption: str | None = None,
+           held: str = "the downloads hold all of them") -> pd.DataFrame:
     """The first :data:`LISTED_ROWS` rows of ``frame`` (sorted by what needs action first)
-    for a table on screen, saying so when there are more: the downloads hold every row. Tens
-    of thousands of rows are megabytes sent to the browser on every click (50k backlog
-    threads: 13 MB), and nobody scrolls them in a review. ``caption``: the page's own line
-    above the table, written with that note as one caption (not two stacked)."""
+    for a table on screen, saying so when there are more, and where every row is
+    (``held``). Tens of thousands of rows are megabytes sent to the browser on every click
+    (50k backlog threads: 13 MB), and nobody scrolls them in a review. ``caption``: the
+    page's own line above the table, written with that note as one caption (not two
+    stacked)."""
     note = None
     if len(frame) > LISTED_ROWS:  # the page's caption already says how many
         of = "" if caption else f" of {len(frame):,} {what}"
-        note = f"Listing the first {LISTED_ROWS:,}{of}; the downloads hold all of them."
+        note = f"Listing the first {LISTED_ROWS:,}{of}; {held}."
     if caption or note:
         st.caption(" ".join(part for part in (caption, note) if part))
     return frame if note is None else frame.iloc[:LISTED_ROWS]

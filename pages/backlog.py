@@ -29,9 +29,10 @@ DATE = st.column_config.DateColumn(format="D MMM YYYY")
 @st.cache_data(max_entries=8, show_spinner="Reading the backlog…")
 def every_thread(_cur: duckdb.DuckDBPyConnection, version: str,
                  as_of: dt.date) -> pd.DataFrame:
-    """Every division's threads, once per (data version, T): the division and owner filters
-    only narrow this table."""
-    return bv.division_threads(_cur, as_of=as_of, division=None)
+    """Every division's threads, once per (data version, T), with what counts and filters
+    them: the division and owner filters only narrow this table; :func:`details` fetches the
+    rest for the threads a table lists."""
+    return bv.every_thread_state(_cur, as_of=as_of)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -62,6 +63,15 @@ def load(_cur: duckdb.DuckDBPyConnection, _threads: pd.DataFrame, version: str,
                            owner_role=owner_role, settings=ctx.settings, all_threads=_threads,
                            follow_base=follow_base(_cur, version, as_of, division))
     return dataclasses.replace(view, threads=None)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def details(_cur: duckdb.DuckDBPyConnection, _threads: pd.DataFrame, version: str,
+            as_of: dt.date, division: str | None, owner: str | None, owner_role: str,
+            status: str) -> pd.DataFrame:
+    """The threads the table lists (``_threads``: those of the filters named by the other
+    arguments, cut to what the page lists) with every column the table shows."""
+    return bv.with_details(_cur, _threads, as_of=as_of)
 
 
 def threads_of(every: pd.DataFrame, division: str | None, owner: str | None,
@@ -149,18 +159,15 @@ with left:
                   "by the end of the due day. No target.")
     if len(view.follow.rows):
         with st.expander(f"Actions behind the rate ({len(view.follow.rows):,})"):
-            rows = view.follow.rows.sort_values(["in_numerator", "due_date"])
-            st.dataframe(rows, hide_index=True, height=300, key="backlog_follow_rows",
-                         column_order=["in_numerator", "due_date", "company_name",
-                                       "next_action", "logged_by", "date", "followed_at"],
+            st.dataframe(listed(bv.follow_table(view.follow.rows), "actions",
+                                held="the XLSX download's Follow-through sheet has all"),
+                         hide_index=True, height=300, key="backlog_follow_rows",
                          column_config={
-                             "in_numerator": st.column_config.CheckboxColumn("Followed up"),
-                             "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-                             "company_name": "Account", "next_action": "Next action",
-                             "logged_by": "Set by", "date": st.column_config.DatetimeColumn(
-                                 "Set on", format="D MMM YYYY"),
-                             "followed_at": st.column_config.DatetimeColumn(
-                                 "Followed up on", format="D MMM YYYY")})
+                             "Followed up": st.column_config.CheckboxColumn(),
+                             "Due": DATE, "Set on": st.column_config.DatetimeColumn(
+                                 format="D MMM YYYY"),
+                             "Followed up on": st.column_config.DatetimeColumn(
+                                 format="D MMM YYYY")})
 right.plotly_chart(bv.fig_aging(view.aging, "Overdue threads by days overdue"
                                f"<br><sup>{html.escape(scope)}</sup>"),
                    key="backlog_aging", theme=None, config={"displayModeBar": False})
@@ -175,7 +182,8 @@ shows = ["Threads", "People", *(["Divisions"] if division is None else [])]
 show = st.segmented_control("Show", shows, default="Threads", key="backlog_show") or "Threads"
 by = "account_owner" if role == "account" else "owner"
 if show == "Threads":
-    table = listed(shown, "threads", f"{len(shown):,} threads, most overdue first.")
+    table = details(cur, listed(shown, "threads", f"{len(shown):,} threads, most overdue "
+                                "first."), version, T, division, owner, role, status)
     st.dataframe(bv.thread_table(table, masked=masked), hide_index=True,
                  height=420,
                  key="backlog_threads", column_config={
@@ -201,11 +209,14 @@ stamp = export_stamp(ctx)
 what = f"{division or 'all divisions'} backlog" + (f" {owner}" if owner else "")
 row = st.container(horizontal=True, vertical_alignment="center")
 row.download_button("Download XLSX", lambda: to_xlsx(
-    bv.export_sheets(view, shown, masked=masked), title=f"Next-action backlog · {scope}",
+    bv.export_sheets(view, bv.with_details(cur, shown, as_of=T), masked=masked),
+    title=f"Next-action backlog · {scope}",
     stamp=stamp), file_name=file_name(what, T, "xlsx"), mime=XLSX, on_click="ignore",
     key="backlog_xlsx", icon=":material/download:",
-    help="Sheets: the threads listed, per person, per division (all divisions) and aging.")
-row.download_button("Download CSV", lambda: to_csv(bv.thread_table(shown, masked=masked)),
+    help="Sheets: the threads listed, per person, per division (all divisions), aging and "
+         "the actions behind the follow-through rate.")
+row.download_button("Download CSV", lambda: to_csv(bv.thread_table(
+                        bv.with_details(cur, shown, as_of=T), masked=masked)),
                     file_name=file_name(what, T, "csv"), mime="text/csv", on_click="ignore",
                     key="backlog_csv", icon=":material/download:",
                     help="The threads listed.")

@@ -15,6 +15,7 @@ import pytest
 from metrics import backlog
 from metrics import backlog_view as bv
 from metrics.calendar import window_ending
+from metrics.inputs import narrowed
 from tests.hubfactory import account, contact, interaction, kpi, module_hub, member
 
 T = dt.date(2026, 3, 16)
@@ -271,6 +272,49 @@ def test_backlog_view_from_every_division_s_threads_is_the_same(cur, every, divi
         bv.division_threads(cur, as_of=T, division=division))
 
 
+STATE_COLUMNS = ["division", "status", "owner", "account_owner", "days_overdue", "row_id"]
+
+
+@pytest.mark.parametrize("division, owner, role", [
+    (None, None, "action"), ("Motors", ADA, "either"), ("Power", None, "action"),
+    (None, MUSA, "account"), ("Nowhere", None, "action")])
+def test_the_page_s_lean_threads_give_the_same_view(cur, every, division, owner, role) -> None:
+    """The page keeps every thread with only what counts and filters them (six columns of
+    24): narrowed, counted and grouped, they give the view every column gives, and they are
+    those columns of every thread, in its order."""
+    states = bv.every_thread_state(cur, as_of=T)
+    assert list(states.columns) == STATE_COLUMNS
+    pd.testing.assert_frame_equal(states, every[STATE_COLUMNS])
+    lean = bv.backlog_view(cur, as_of=T, division=division, owner=owner, owner_role=role,
+                           all_threads=states)
+    full = bv.backlog_view(cur, as_of=T, division=division, owner=owner, owner_role=role)
+    assert (lean.counts, lean.owners) == (full.counts, full.owners)
+    pd.testing.assert_frame_equal(lean.people, full.people)
+    pd.testing.assert_frame_equal(lean.aging, full.aging)
+    assert (lean.divisions is None) == (full.divisions is None)
+    if lean.divisions is not None:
+        pd.testing.assert_frame_equal(lean.divisions, full.divisions)
+    pd.testing.assert_frame_equal(lean.threads, full.threads[STATE_COLUMNS])
+
+
+@pytest.mark.parametrize("cut", ["all", "overdue", "Musa's", "first three", "last two", "none"])
+def test_details_of_listed_threads_are_those_threads_in_their_order(cur, every, cut) -> None:
+    """What a table lists (a status, an owner, the first rows, no rows) gets every column
+    back: the very rows of every thread's frame, in the order the page listed them."""
+    states = bv.every_thread_state(cur, as_of=T)
+    listed = {"all": states, "overdue": bv.filter_status(states, "overdue"),
+              "Musa's": bv.filter_owner(states, MUSA, "action"), "first three": states[:3],
+              "last two": states[-2:], "none": states[:0]}[cut]
+    found = bv.with_details(cur, listed, as_of=T)
+    assert list(found["row_id"]) == list(listed["row_id"])
+    # the dtypes of a query of just those rows (a column they leave blank is not text)
+    expected = narrowed(every, every["row_id"].isin(listed["row_id"]))
+    assert list(found.columns) == list(every.columns)
+    if len(found):
+        pd.testing.assert_frame_equal(found, expected)
+    assert bv.thread_table(found, masked=True).shape[0] == len(listed)
+
+
 def test_thread_table_masks_contacts_for_viewers(every) -> None:
     shown = bv.thread_table(every, masked=False)
     assert list(shown.columns) == list(bv.THREAD_COLUMNS.values())
@@ -288,7 +332,7 @@ def test_export_sheets(cur) -> None:
     view = bv.backlog_view(cur, as_of=T, division=None)
     shown = bv.filter_status(view.threads, "overdue")
     sheets = bv.export_sheets(view, shown, masked=True)
-    assert list(sheets) == ["Threads", "Per person", "Per division", "Aging"]
+    assert list(sheets) == ["Threads", "Per person", "Per division", "Aging", "Follow-through"]
     assert len(sheets["Threads"]) == 4
     assert list(sheets["Per person"]["Action owner"]) == [MUSA, ADA]
     assert list(sheets["Aging"]["Overdue threads"]) == [1, 1, 1, 1]
@@ -300,7 +344,7 @@ def test_export_sheets(cur) -> None:
 @pytest.mark.parametrize("division", [None, "Motors", "Power", "Nowhere"])
 def test_follow_through_from_one_base_per_division_is_the_same(cur, division) -> None:
     """A page that keeps the follow-through actions of T and a division (once) and cuts every
-    owner's rate and trend from them gets what the queries per owner give."""
+    owner's rate from them gets what the queries per owner give."""
     base = bv.follow_through_base(cur, as_of=T, division=division)
     for owner, role in [(None, "action"), (None, "account"), (ADA, "action"), (ADA, "either"),
                         (MUSA, "account"), (MUSA, "action"), ("Nobody", "action")]:
@@ -335,3 +379,41 @@ def test_the_account_owners_are_every_accounts_owner(cur) -> None:
     assert dict(zip(*table.to_pydict().values())) == dict(cur.execute(
         "SELECT account_id, account_owner FROM accounts").fetchall())
     assert table.num_rows == cur.execute("SELECT count(*) FROM accounts").fetchone()[0]
+
+
+def test_an_owner_s_trend_counts_every_spelling_of_their_name(make_hub) -> None:
+    """Names off the roster stay as written, so one person can be written several ways: the
+    trend counted in SQL takes every spelling that compares equal, as the page's rate does.
+    Chidi (not on the roster) sets actions as "Chidi Eze" and "chidi  eze" (loaded as "chidi
+    eze") and owns A5 as "CHIDI EZE"; Ada sets two on A5. Windows: -1 is the 28 days ending
+    T, -2 the 28 before."""
+    hub = make_hub(
+        accounts=[account("A4", "Motors"), account("A5", "Motors", owner="CHIDI EZE")],
+        contacts=[contact("C1", "A4"), contact("C2", "A4"), contact("C3", "A5"),
+                  contact("C4", "A5")],
+        staff=[member(ADA, "Motors")],
+        interactions=[
+            interaction("J1", d(3, 2), "C1", "Inquiry", "Chidi Eze", due=d(3, 5)),
+            interaction("J2", d(3, 3), "C1", "Follow-up", ADA, next_action="None"),
+            interaction("J3", d(2, 2), "C2", "Inquiry", "chidi  eze", due=d(2, 9)),
+            interaction("J4", d(3, 9), "C3", "Inquiry", ADA, due=d(3, 12)),
+            interaction("J5", d(1, 26), "C4", "Inquiry", ADA, due=d(1, 30)),
+            interaction("J6", d(1, 29), "C4", "Follow-up", ADA, next_action="None"),
+        ])
+    cur = hub.workspace()
+    assert bv.spellings(cur, "CHIDI EZE") == (["Chidi Eze", "chidi eze"], ["CHIDI EZE"])
+    # J1 (-1, followed by J2), J3 (-2, not followed); on A5: J4 (-1, not), J5 (-2, J6)
+    expected = {"action": {-1: (1, 1), -2: (0, 1)}, "account": {-1: (0, 1), -2: (1, 1)},
+                "either": {-1: (1, 2), -2: (1, 2)}}
+    for role, blocks in expected.items():
+        trend = bv.follow_through_trend(cur, as_of=T, division="Motors", owner="Chidi Eze",
+                                        owner_role=role)
+        found = {k - 12: (n, d) for k, (n, d) in
+                 enumerate(zip(trend["numerator"], trend["denominator"])) if d}
+        assert found == blocks, role
+        for _, row in trend.iterrows():
+            alone = bv.follow_through(cur, window=window_ending(row["window_end"]), as_of=T,
+                                      division="Motors", owner="Chidi Eze",
+                                      owner_role=role).result
+            assert (alone.numerator, alone.denominator) == (row["numerator"],
+                                                           row["denominator"])

@@ -178,7 +178,7 @@ def test_exports_open_in_excel_without_formulas(deferred) -> None:
     _ok(at)
     assert set(deferred) == {"motors-backlog-2026-07-15.xlsx", "motors-backlog-2026-07-15.csv"}
     book = openpyxl.load_workbook(io.BytesIO(deferred["motors-backlog-2026-07-15.xlsx"]()))
-    assert book.sheetnames == ["Threads", "Per person", "Aging"]
+    assert book.sheetnames == ["Threads", "Per person", "Aging", "Follow-through"]
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row
              if c.value is not None]
     assert cells and all(c.data_type != "f" for c in cells)
@@ -250,6 +250,11 @@ def test_a_long_list_shows_its_most_urgent_threads_and_the_downloads_hold_all(
     assert list(table["Status"]) == [r[0] for r in rows[1:6]]   # the first of the same order
     # One caption says both how many and how many are listed (not two stacked).
     threads = len(rows) - 1
+    book = openpyxl.load_workbook(io.BytesIO(deferred["motors-backlog-2026-07-15.xlsx"]()))
+    actions = book["Follow-through"].max_row - 4          # title, stamp, blank, header
+    assert actions > 5 and len(_table(at, "Followed up")) == 5
     assert [c.value for c in at.caption if "Listing" in c.value] == [
+        f"Listing the first 5 of {actions:,} actions; the XLSX download's Follow-through "
+        "sheet has all.",
         f"{threads:,} threads, most overdue first. Listing the first 5; the downloads hold "
         "all of them."]

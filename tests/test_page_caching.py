@@ -241,8 +241,10 @@ def test_the_backlog_reads_its_threads_once_per_run(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(cache_data_api, "pickle", SimpleNamespace(dumps=pickle.dumps,
                                                                   loads=loads))
 
+    states = ["division", "status", "owner", "account_owner", "days_overdue", "row_id"]
+
     def thread_reads() -> int:
-        found = sum(isinstance(v, pd.DataFrame) and "thread_kind" in v.columns for v in reads)
+        found = sum(isinstance(v, pd.DataFrame) and list(v.columns) == states for v in reads)
         reads.clear()
         return found
 

@@ -61,13 +61,12 @@ def test_thread_next_is_the_next_row_of_each_thread_in_date_then_row_order(tiny)
 
 # The formulations the thread_next queries replaced: every interaction grouped by thread for
 # the latest row, every thread row joined for the first follow-up.
-REFERENCE_PICK = """
-    WITH pick AS (
+REFERENCE_LATEST = """
       SELECT max(struct_pack(d := date, r := row_id)).r AS row_id
       FROM interactions
       WHERE date IS NOT NULL AND date < $end
       GROUP BY contact_id, CASE WHEN contact_id IS NULL THEN account_id END,
-               CASE WHEN contact_id IS NULL AND account_id IS NULL THEN row_id END),"""
+               CASE WHEN contact_id IS NULL AND account_id IS NULL THEN row_id END"""
 REFERENCE_FOLLOWUPS = """followups AS (
   SELECT x.row_id AS action_row,
          arg_min(f.interaction_id, (f.date, f.row_id)) AS followed_by,
@@ -88,9 +87,9 @@ REFERENCE_FOLLOWUPS = """followups AS (
 
 def _reference(monkeypatch: pytest.MonkeyPatch) -> None:
     """Swap the reference formulations into the two modules."""
-    pick = backlog._THREADS_SQL.split("WITH pick AS (", 1)[1].split("),", 1)[0]
-    monkeypatch.setattr(backlog, "_THREADS_SQL", backlog._THREADS_SQL.replace(
-        f"    WITH pick AS ({pick}),", REFERENCE_PICK, 1))
+    monkeypatch.setattr(backlog, "_LATEST", REFERENCE_LATEST)
+    monkeypatch.setattr(backlog, "_THREADS_SQL",
+                        f"WITH pick AS ({REFERENCE_LATEST}),{backlog._THREAD_ROWS}")
     sql = activity._FOLLOW_THROUGH_SQL
     start, end = sql.index("followups AS ("), sql.index("SELECT x.row_id, x.interaction_id")
     monkeypatch.setattr(activity, "_FOLLOW_THROUGH_SQL", sql[:start] + REFERENCE_FOLLOWUPS
@@ -102,6 +101,7 @@ def _answers(cur, days: list[dt.date]) -> list:
     found = []
     for day in days:
         found.append(backlog.threads(cur, as_of=day))
+        found.append(backlog.thread_states(cur, as_of=day))
         found.append(backlog.status_counts(cur, as_of=day, division=None))
         for division in (None, "Motors"):
             found.append(activity.follow_through_rate(
@@ -125,7 +125,7 @@ def test_the_thread_queries_answer_as_the_formulations_they_replaced_on_a_tiny_h
     cur = tiny.workspace()
     days = [dt.date(2026, 3, d) for d in (1, 2, 3, 4, 5, 6, 8, 9, 10, 31)]
     new = _answers(cur, days)
-    assert sum(len(frame) for frame in new[::4]) > 0
+    assert sum(len(frame) for frame in new[::5]) > 0
     _reference(monkeypatch)
     _same(new, _answers(cur, days))
 
@@ -136,9 +136,33 @@ def test_the_thread_queries_answer_as_the_formulations_they_replaced_on_the_demo
     last = cur.execute("SELECT CAST(max(date) AS DATE) FROM interactions").fetchone()[0]
     days = [last - dt.timedelta(days=k) for k in (0, 1, 6, 13, 45, 90)]
     new = _answers(cur, days)
-    assert all(len(frame) > 100 for frame in new[::4])  # threads as of each day
+    assert all(len(frame) > 100 for frame in new[::5])  # threads as of each day
     followed = fetch_frame(cur, "SELECT count(*) AS n FROM thread_next "
                                 "WHERE next_row_id IS NOT NULL")["n"][0]
     assert followed > 1000
     _reference(monkeypatch)
     _same(new, _answers(cur, days))
+
+
+def test_follow_through_counts_are_the_rate_s_actions_counted_per_block_on_the_demo() -> None:
+    """The trend's counts (one lean query) are the rate's own rows counted per 28-day block
+    of due dates, for every division and two of them, at three as-of dates."""
+    import pandas as pd
+
+    cur = build_database(DEMO).cursor()
+    last = cur.execute("SELECT CAST(max(date) AS DATE) FROM interactions").fetchone()[0]
+    counted = 0
+    for day in (last, last - dt.timedelta(days=13), last - dt.timedelta(days=90)):
+        window = Window(day - dt.timedelta(days=12 * 28 - 1), day)
+        for division in (None, "Motors", "Power"):
+            counts = activity.follow_through_counts(cur, window=window, as_of=day,
+                                                    division=division, days=28)
+            rows = activity.follow_through_rate(cur, window=window, as_of=day,
+                                                division=division).rows
+            days = (pd.to_datetime(rows["due_date"]).dt.normalize()
+                    - pd.Timestamp(window.start)).dt.days
+            expected = {int(block): (int(group["in_numerator"].sum()), len(group))
+                        for block, group in rows.groupby(days // 28)}
+            assert counts == expected, (day, division)
+            counted += sum(n for _, n in expected.values())
+    assert counted > 5000
