@@ -153,9 +153,15 @@ def tile_for(cur: duckdb.DuckDBPyConnection, spec: MetricSpec, *, division: str,
     output, history = current_and_trend(spec, cur, as_of=as_of, division=division,
                                         settings=settings, count=windows)
     if spec.grain == "quarter":
-        last = quarter_of(window.end).start - dt.timedelta(days=1)
-        previous = spec.run(cur, window=window_ending(last), as_of=as_of, division=division,
-                            settings=settings).result.value
+        quarter = quarter_of(quarter_of(window.end).start - dt.timedelta(days=1))
+        # A trend window ending in the last quarter already measured it (by_rows maps each
+        # window to its quarter); with a short trend there may be none.
+        found = ([value for end, value in zip(history["window_end"], history["value"])
+                  if quarter_of(end) == quarter]
+                 if spec.by_rows is not None and spec.by_rows.period_of is not None else [])
+        previous = found[-1] if found else spec.run(
+            cur, window=window_ending(quarter.end), as_of=as_of, division=division,
+            settings=settings).result.value
     else:
         values = history["value"].tolist()
         previous = values[-2] if len(values) >= 2 else None

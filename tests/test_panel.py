@@ -74,7 +74,12 @@ def test_a_tile_without_a_value_says_why(motors) -> None:
     assert tile.reason and "quotes" in tile.reason
 
 
-def test_a_quarter_kpi_is_compared_with_the_whole_previous_quarter(make_hub) -> None:
+@pytest.mark.parametrize(("as_of", "windows"), [
+    (D(2026, 4, 15), 2),    # the trend's first window ends in Q1: its value is Q1's
+    (D(2026, 6, 30), 2),    # both windows end in Q2: Q1 is measured on its own
+    (D(2026, 6, 30), 12)])
+def test_a_quarter_kpi_is_compared_with_the_whole_previous_quarter(make_hub, as_of,
+                                                                   windows) -> None:
     signed = "Distributor Signed"
     hub = make_hub(
         accounts=[account(f"M{i}", "Medical", account_type="Distributor") for i in (1, 2, 3)],
@@ -83,10 +88,33 @@ def test_a_quarter_kpi_is_compared_with_the_whole_previous_quarter(make_hub) -> 
                       interaction("S2", DT(2026, 3, 5, 10), "C2", signed, ADA),
                       interaction("S3", DT(2026, 4, 2, 10), "C3", signed, ADA)])
     tile = tile_for(hub.workspace(), BY_ID["new_distributors"], division="Medical",
-                    as_of=D(2026, 4, 15), settings=hub.settings, windows=2)
+                    as_of=as_of, settings=hub.settings, windows=windows)
     assert tile.result.value == 1 and tile.previous_value == 2
     assert tile.change_text() == "−1 vs last quarter"
-    assert tile.detail() == "1 distributor acquired · Q2 2026 to 15 Apr"
+    if as_of == D(2026, 4, 15):
+        assert tile.detail() == "1 distributor acquired · Q2 2026 to 15 Apr"
+
+
+def test_the_last_quarter_from_the_trend_is_the_quarter_measured_alone() -> None:
+    """On the demo, at dates across a year: the new distributors of the last quarter, read
+    from the trend's windows, are those of a run over that quarter."""
+    from hub_data import build_database
+    from metrics.calendar import quarter_of, window_ending
+    from tests.conftest import DEMO
+
+    hub = build_database(DEMO)
+    cur, spec = hub.cursor(), BY_ID["new_distributors"]
+    last = cur.execute("SELECT CAST(max(date) AS DATE) FROM interactions").fetchone()[0]
+    seen = set()
+    for back in range(0, 360, 45):
+        as_of = last - dt.timedelta(days=back)
+        tile = tile_for(cur, spec, division="Medical", as_of=as_of, settings=hub.settings)
+        before = quarter_of(quarter_of(as_of).start - dt.timedelta(days=1))
+        alone = spec.run(cur, window=window_ending(before.end), as_of=as_of,
+                         division="Medical", settings=hub.settings).result.value
+        assert tile.previous_value == alone, as_of
+        seen.add(alone)
+    assert len(seen) > 1  # not the same count everywhere
 
 
 @pytest.mark.parametrize(("change", "unit", "text"), [
