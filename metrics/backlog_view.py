@@ -38,7 +38,8 @@ import pyarrow.compute as pc
 from hub_data.contract import normalize_name
 from hub_data.privacy import mask_frame
 from hub_data.settings import Settings
-from metrics.activity import FOLLOW_THROUGH, follow_through_counts, follow_through_rate
+from metrics.activity import (FOLLOW_THROUGH, TREND_COLUMNS, follow_through_counts,
+                              follow_through_rate)
 from metrics.backlog import AGING_BUCKETS, STATUSES, thread_states, threads
 from metrics.calendar import Window, trend_windows, window_ending
 from metrics.charts import FONT, _layout
@@ -398,7 +399,7 @@ def follow_through_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
           "numerator": counts.get(k, (0, 0))[0], "denominator": counts.get(k, (0, 0))[1],
           "value": (counts[k][0] / counts[k][1]) if k in counts else float("nan")}
          for k, win in enumerate(windows)],
-        columns=["window_start", "window_end", "numerator", "denominator", "value"])
+        columns=TREND_COLUMNS)
 
 
 def backlog_view(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, division: str | None,

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from hub_data.settings import Settings
-from metrics.activity import COLLABORATION, COLLABORATION_ROWS, collaboration_trend
+from metrics.activity import COLLABORATION, COLLABORATION_ROWS
 from metrics.calendar import Window, day_start, end_of
 from metrics.inputs import fetch_arrow, fetch_frame
 from metrics.result import HIGHER, MetricOutput, ratio_result
@@ -347,9 +347,3 @@ def who_helps_whom(cur: duckdb.DuckDBPyConnection, *, window: Window,
     ORDER BY staff_division NULLS LAST, account_division"""
     return fetch_frame(cur, sql, {"lo": window.lo, "hi": window.hi_until(as_of),
                                   "division": None})
-
-
-def collaboration_all_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
-    """:func:`collaboration_all` per trend window: 12 back-to-back 28-day windows ending at T
-    (:func:`metrics.activity.collaboration_trend` over every division), oldest first."""
-    return collaboration_trend(cur, as_of=as_of, division=None)

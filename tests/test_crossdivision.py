@@ -9,9 +9,9 @@ import pyarrow as pa
 import pytest
 
 from metrics import crossdivision_view as cxv
-from metrics.activity import collaboration
+from metrics.activity import collaboration, collaboration_trend
 from metrics.calendar import window_ending
-from metrics.crossdivision import (collaboration_all, collaboration_all_trend,
+from metrics.crossdivision import (collaboration_all,
                                    cross_division_customers, cross_sell_opportunity,
                                    divisions_per_customer, divisions_per_customer_table,
                                    silent_revenue, who_helps_whom)
@@ -397,7 +397,7 @@ def test_who_helps_whom(owners_hub) -> None:
     assert [(r.numerator, r.denominator) for r in per_division] == [(0, 2), (2, 3), (3, 3)]
     assert sorted(total.rows["interaction_id"]) == sorted(
         ["J1", "J2", "J3", "J4", "J5", "J8", "J10", "J11"])
-    trend = collaboration_all_trend(cur, as_of=T)
+    trend = collaboration_trend(cur, as_of=T, division=None)
     assert len(trend) == 12 and trend["window_end"].iloc[-1] == T
     assert list(zip(trend["numerator"], trend["denominator"]))[-2:] == [(0, 1), (5, 8)]
     assert trend["denominator"].iloc[:-2].sum() == 0 and trend["value"].iloc[:-2].isna().all()
