@@ -131,8 +131,9 @@ def pilot_divisions(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                     settings: Settings | None = None) -> list[str]:
     """The report's divisions that have a pilot as of T, in phase order (earliest pilot start
     first, then by name), as the pilot scorecard lists them."""
-    return [d for d in phase_order(cur, as_of=as_of, settings=settings)
-            if pilot.pilot_start(cur, division=d, as_of=as_of, settings=settings) is not None]
+    ordered = phase_order(cur, as_of=as_of, settings=settings)
+    starts = pilot.pilot_starts(cur, divisions=ordered, as_of=as_of, settings=settings)
+    return [d for d in ordered if starts[d] is not None]
 
 
 def intervention_evidence(periods: pd.DataFrame, interventions: list[str] | tuple[str, ...],

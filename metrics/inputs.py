@@ -8,10 +8,13 @@ view with the contract's columns, so "an empty store is valid" holds everywhere.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
-from typing import Any, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -60,6 +63,27 @@ def query_frame(cur: duckdb.DuckDBPyConnection, sql: str,
     return fetch_frame(cur, sql, _named(sql, params))
 
 
+# The columns a fetch keeps, when a caller needs only some (see only_columns).
+_ONLY: contextvars.ContextVar[frozenset[str] | None] = contextvars.ContextVar(
+    "metrics_only_columns", default=None)
+
+
+@contextlib.contextmanager
+def only_columns(columns: Iterable[str]) -> Iterator[None]:
+    """Within this block, every query :func:`fetch_frame` fetches keeps only ``columns``: each
+    other column of its result comes back null (of its type), so the frame still has every
+    column, and DuckDB neither computes nor joins for what is dropped. A KPI's trend needs
+    from its rows only a day and what its result reads (``metrics.registry.ByRows.reads``):
+    at 1M interactions this halves its heaviest queries.
+
+    Per thread (a context variable), so two sessions never see each other's."""
+    token = _ONLY.set(frozenset(columns))
+    try:
+        yield
+    finally:
+        _ONLY.reset(token)
+
+
 # DuckDB types fetched through Arrow (see fetch_frame); any other type takes DuckDB's .df().
 _ARROW_TYPES = {"VARCHAR", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "DOUBLE", "FLOAT",
                 "BOOLEAN", "DATE", "TIMESTAMP"}
@@ -77,6 +101,9 @@ def fetch_frame(cur: duckdb.DuckDBPyConnection, sql: str,
     rows). A result with another type (lists, maps, decimals, time zones) or with two columns
     of one name is fetched by ``.df()`` itself."""
     relation = _relation(cur, sql, params)
+    only = _ONLY.get()
+    if only is not None:
+        relation = _keeping(relation, only)
     types = [str(kind) for kind in relation.types]
     if (not types or any(kind not in _ARROW_TYPES for kind in types)
             or len(set(relation.columns)) < len(relation.columns)):
@@ -99,6 +126,16 @@ def _relation(cur: duckdb.DuckDBPyConnection, sql: str,
     if hasattr(cur, "abort"):
         cur.abort()
     return cur.sql(sql, params=dict(params) if params else None)
+
+
+def _keeping(relation: duckdb.DuckDBPyRelation, only: frozenset[str]) -> duckdb.DuckDBPyRelation:
+    """``relation`` with every column not in ``only`` replaced by a null of its type (a
+    projection over it: the order of its rows stays)."""
+    items = []
+    for name, kind in zip(relation.columns, relation.types):
+        quoted = '"' + name.replace('"', '""') + '"'
+        items.append(quoted if name in only else f"CAST(NULL AS {kind}) AS {quoted}")
+    return relation.project(", ".join(items))
 
 
 _MASKED = (pd.Int8Dtype, pd.Int16Dtype, pd.Int32Dtype, pd.Int64Dtype, pd.UInt8Dtype,
@@ -125,8 +162,8 @@ def _column(values: pa.ChunkedArray) -> Any:
     """One Arrow column as ``.df()`` would give it (see :func:`fetch_frame`)."""
     kind, nulls = values.type, values.null_count
     if pa.types.is_string(kind):
-        if nulls == len(values):  # no text at all (or no rows)
-            return pd.Series([None] * len(values), dtype=object)
+        if nulls == len(values):  # no text at all (or no rows): None, built in one step
+            return pd.Series(np.full(len(values), None, dtype=object), dtype=object, copy=False)
         return values.to_pandas()
     if pa.types.is_integer(kind) and nulls:  # exact: never through float
         return pd.arrays.IntegerArray(values.fill_null(0).to_numpy(),

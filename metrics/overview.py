@@ -223,7 +223,7 @@ def division_overview(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: d
     caller has it)."""
     window = window_ending(as_of)
     if tiles is None:
-        tiles = panel(cur, division=division, as_of=as_of, settings=settings)
+        tiles = panel(cur, division=division, as_of=as_of, settings=settings, rows=False)
     pilot = (pilots[division] if pilots is not None
              else pilot_status(cur, division=division, as_of=as_of, settings=settings))
     return DivisionOverview(

@@ -14,9 +14,9 @@ Readings chosen where the spec leaves room:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
-from dataclasses import dataclass
 from typing import Callable
 
 import duckdb
@@ -79,7 +79,7 @@ def change_words(change: float | None, unit: str, against: str) -> str | None:
     return f"{sign}{abs(shown):,.{decimals}f}{suffix} vs {against}"
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class PanelTile:
     """One KPI of a division's panel as of T."""
 
@@ -87,7 +87,7 @@ class PanelTile:
     division: str
     window: Window
     result: KpiResult
-    rows: pd.DataFrame
+    rows: pd.DataFrame | None  # None: a panel made without rows (see panel, with_rows)
     trend: pd.DataFrame
     previous_value: float | None
     reason: str | None
@@ -137,6 +137,8 @@ class PanelTile:
 
     def drill_rows(self) -> pd.DataFrame:
         """The rows behind the number: those counted in the numerator (or measured) first."""
+        if self.rows is None:
+            raise ValueError(f"{self.spec.id}: this panel was made without rows (with_rows)")
         if "in_numerator" not in self.rows.columns or self.rows.empty:
             return self.rows
         return self.rows.sort_values("in_numerator", ascending=False, kind="stable")
@@ -145,13 +147,15 @@ class PanelTile:
 def tile_for(cur: duckdb.DuckDBPyConnection, spec: MetricSpec, *, division: str,
              as_of: dt.date, settings: Settings | None = None,
              windows: int = TREND_WINDOWS,
-             files: Callable[[], dict[str, FileState]] | None = None) -> PanelTile:
+             files: Callable[[], dict[str, FileState]] | None = None,
+             rows: bool = True) -> PanelTile:
     """``spec`` for ``division`` over the 28 days ending on T, with its trend and change.
     ``files`` gives :func:`metrics.measurability.file_states` when a tile without data has to
-    say why (a panel reads them once for all its tiles)."""
+    say why (a panel reads them once for all its tiles). ``rows=False``: the tile's rows are
+    None (only the numbers are wanted: they are worked out from fewer columns)."""
     window = window_ending(as_of)
     output, history = current_and_trend(spec, cur, as_of=as_of, division=division,
-                                        settings=settings, count=windows)
+                                        settings=settings, count=windows, rows=rows)
     if spec.grain == "quarter":
         quarter = quarter_of(quarter_of(window.end).start - dt.timedelta(days=1))
         # A trend window ending in the last quarter already measured it (by_rows maps each
@@ -171,14 +175,27 @@ def tile_for(cur: duckdb.DuckDBPyConnection, spec: MetricSpec, *, division: str,
         reason = reason_for(cur, division, spec.id, as_of, settings=settings, window=window,
                             files=files() if files else None) \
             or f"no {NOUNS.get(spec.id, 'rows')} in {window.label()}"
-    return PanelTile(spec, division, window, output.result, output.rows, history, previous,
-                     reason)
+    return PanelTile(spec, division, window, output.result, output.rows if rows else None,
+                     history, previous, reason)
 
 
 def panel(cur: duckdb.DuckDBPyConnection, *, division: str, as_of: dt.date,
-          settings: Settings | None = None, windows: int = TREND_WINDOWS) -> list[PanelTile]:
+          settings: Settings | None = None, windows: int = TREND_WINDOWS,
+          rows: bool = True) -> list[PanelTile]:
     """Every division KPI of ``division`` (the registry's order); empty for a division the
-    spec has no panel for."""
+    spec has no panel for. ``rows=False``: the numbers alone, every tile's rows None (the
+    overview and the meeting show no rows; :func:`with_rows` adds them)."""
     files = functools.cache(lambda: file_states(cur))  # read once, if a tile asks
     return [tile_for(cur, spec, division=division, as_of=as_of, settings=settings,
-                     windows=windows, files=files) for spec in division_metrics(division)]
+                     windows=windows, files=files, rows=rows)
+            for spec in division_metrics(division)]
+
+
+def with_rows(cur: duckdb.DuckDBPyConnection, tiles: list[PanelTile], *, as_of: dt.date,
+              settings: Settings | None = None) -> list[PanelTile]:
+    """``tiles`` (a panel of T), each with the rows behind its number: one run of its KPI
+    over its window, the rows :func:`panel` gives with ``rows=True``."""
+    return [tile if tile.rows is not None else dataclasses.replace(
+                tile, rows=tile.spec.run(cur, window=tile.window, as_of=as_of,
+                                         division=tile.division, settings=settings).rows)
+            for tile in tiles]

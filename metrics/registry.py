@@ -9,6 +9,7 @@ directions live in :mod:`metrics.targets` (settings.toml may override a target p
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Callable, Literal
 
@@ -20,6 +21,7 @@ from hub_data.contract import DIVISION_KPI_IDS
 from hub_data.settings import Settings
 from metrics import hospitality, medical, motors, pilot, power
 from metrics.calendar import TREND_WINDOWS, Window, quarter_of, trend_windows
+from metrics.inputs import only_columns
 from metrics.result import (Direction, KpiResult, MetricOutput, RowsReducer, rows_count,
                             rows_ratio)
 from metrics.targets import DEFAULTS, target_for
@@ -42,10 +44,13 @@ class ByRows:
     measures (a calendar quarter), when that is not the window itself. ``window_rows``: a
     run over one window returns exactly the span's rows of that window (so the current
     window's rows can be cut from the span's); false for a metric whose rows show more than
-    its window (new distributors lists every distributor)."""
+    its window (new distributors lists every distributor). ``reads``: the columns of the
+    run's rows (as its query names them) that its result reads besides ``day``; a trend
+    fetches only those (:func:`metrics.inputs.only_columns`)."""
 
     reduce: RowsReducer
     day: str = "date"
+    reads: tuple[str, ...] = ()
     year_ago: bool = False
     period_of: Callable[[Window], Window] | None = None
     window_rows: bool = True
@@ -117,29 +122,30 @@ METRICS: tuple[MetricSpec, ...] = (
                ByRows(rows_count)),
     MetricSpec("inquiry_response_12h", "Inquiries answered within 12 h", _MOTORS, "ratio",
                "window", "Inquiries followed by another interaction with the account within "
-               "12 hours.", motors.inquiry_response_12h, ByRows(rows_ratio)),
+               "12 hours.", motors.inquiry_response_12h,
+               ByRows(rows_ratio, reads=("in_numerator",))),
     MetricSpec("inquiry_to_quote_rate", "Inquiry → quote", _MOTORS, "ratio", "window",
                "Inquiries whose account got a quote within 30 days.",
-               motors.inquiry_to_quote_rate, ByRows(rows_ratio)),
+               motors.inquiry_to_quote_rate, ByRows(rows_ratio, reads=("quoted",))),
     MetricSpec("quote_to_purchase_rate", "Quote → purchase", _MOTORS, "ratio", "window",
                "ERP quotes dated in the window that were won or invoiced.",
-               motors.quote_to_purchase_rate, ByRows(rows_ratio)),
+               motors.quote_to_purchase_rate, ByRows(rows_ratio, reads=("in_numerator",))),
     MetricSpec("first_contact_resolution", "First-contact resolution", _MOTORS, "ratio",
                "window", "Service requests and complaints resolved in the same contact.",
-               motors.first_contact_resolution, ByRows(rows_ratio)),
+               motors.first_contact_resolution, ByRows(rows_ratio, reads=("in_numerator",))),
     # Power
     MetricSpec("lead_response_hours", "Lead response time", _POWER, "hours", "window",
                "Median hours from a lead to the first other interaction with the account.",
-               power.lead_response_hours, ByRows(power.MEDIAN_HOURS)),
+               power.lead_response_hours, ByRows(power.MEDIAN_HOURS, reads=("hours",))),
     MetricSpec("lead_to_site_visit_rate", "Lead → site visit", _POWER, "ratio", "window",
                "Leads with a site visit within 60 days.", power.lead_to_site_visit_rate,
-               ByRows(rows_ratio)),
+               ByRows(rows_ratio, reads=("site_visit",))),
     MetricSpec("proposal_win_rate", "Proposal win rate", _POWER, "ratio", "window",
                "Proposals closed in the window that were won.", power.proposal_win_rate,
-               ByRows(rows_ratio, "closed_on")),
+               ByRows(rows_ratio, "closed_on", reads=("in_numerator",))),
     MetricSpec("avg_sales_cycle_days", "Average sales cycle", _POWER, "days", "window",
                "Mean days from the first lead to a won proposal.", power.avg_sales_cycle_days,
-               ByRows(power.MEAN_CYCLE, "closed_on")),
+               ByRows(power.MEAN_CYCLE, "closed_on", reads=("cycle_days",))),
     # Medical
     MetricSpec("new_distributors", "New distributors this quarter", _MEDICAL, "count",
                "quarter", "Distributors signed (or first invoiced) in the calendar quarter.",
@@ -148,25 +154,26 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("distributor_order_frequency", "Orders per distributor", _MEDICAL,
                "per_distributor", "window", "ERP sales to distributors per ordering "
                "distributor.", medical.distributor_order_frequency,
-               ByRows(medical.ORDERS_PER_DISTRIBUTOR)),
+               ByRows(medical.ORDERS_PER_DISTRIBUTOR, reads=("erp_customer_id",))),
     MetricSpec("avg_order_volume_yoy", "Average order vs last year", _MEDICAL, "change",
                "window", "Mean distributor order amount against the same window last year.",
-               medical.avg_order_volume_yoy, ByRows(medical.MEAN_AMOUNT_YOY, year_ago=True)),
+               medical.avg_order_volume_yoy,
+               ByRows(medical.MEAN_AMOUNT_YOY, year_ago=True, reads=("amount",))),
     MetricSpec("quality_flag_resolution_hours", "Quality flag resolution", _MEDICAL, "hours",
                "window", "Median hours from a quality flag to its resolution.",
                medical.quality_flag_resolution_hours,
-               ByRows(medical.MEDIAN_HOURS, "flagged_at")),
+               ByRows(medical.MEDIAN_HOURS, "flagged_at", reads=("hours",))),
     # GRAS Restaurant and Cube 65 Clinic
     MetricSpec("avg_spend_per_customer_yoy", "Spend per visit vs last year", _HOSPITALITY,
                "change", "window", "Mean amount per visit (ERP sale) against the same window "
                "last year.", hospitality.avg_spend_per_customer_yoy,
-               ByRows(medical.MEAN_AMOUNT_YOY, year_ago=True)),
+               ByRows(medical.MEAN_AMOUNT_YOY, year_ago=True, reads=("amount",))),
     MetricSpec("repeat_customer_rate", "Repeat customers", _HOSPITALITY, "ratio", "window",
                "First-time customers of 6–12 months ago who came back within 183 days.",
                hospitality.repeat_customer_rate, uses_window=False),
     MetricSpec("online_review_score", "Online review score", _HOSPITALITY, "score", "window",
                "Mean rating of online reviews in the window.", hospitality.online_review_score,
-               ByRows(hospitality.MEAN_RATING)),
+               ByRows(hospitality.MEAN_RATING, reads=("rating",))),
 )
 BY_ID: dict[str, MetricSpec] = {spec.id: spec for spec in METRICS}
 PILOT_METRICS: tuple[MetricSpec, ...] = tuple(s for s in METRICS if s.divisions == _ALL)
@@ -189,14 +196,16 @@ def trend(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     the caller has computed it already (it is not computed again).
 
     A metric with ``by_rows`` runs once over all the windows and each window's result comes
-    from its rows (the same numbers as one run per window, at a twelfth of the queries)."""
+    from its rows (the same numbers as one run per window, at a twelfth of the queries); that
+    run fetches only the columns the results read (``ByRows.reads``)."""
     windows = trend_windows(as_of, count)
     if not spec.uses_window:
         results = [current or spec.run(cur, window=windows[-1], as_of=as_of, division=division,
                                        settings=settings).result] * len(windows)
     elif spec.by_rows is not None and len(windows) > 1:
         results = [output.result for output in _outputs_by_rows(
-            spec, cur, windows=windows, as_of=as_of, division=division, settings=settings)]
+            spec, cur, windows=windows, as_of=as_of, division=division, settings=settings,
+            lean=True)]
         results[-1] = current or results[-1]
     else:
         results = [current if current is not None and window == windows[-1]
@@ -208,15 +217,20 @@ def trend(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
 
 def current_and_trend(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                       division: str, settings: Settings | None = None,
-                      count: int = TREND_WINDOWS) -> tuple[MetricOutput, pd.DataFrame]:
+                      count: int = TREND_WINDOWS,
+                      rows: bool = True) -> tuple[MetricOutput, pd.DataFrame]:
     """The metric over the current window (its result and rows, as ``spec.run`` gives them)
     and its :func:`trend`. A metric with ``by_rows`` gets both from its one run over the
-    span: the current window's rows are the span's rows of that window."""
+    span: the current window's rows are the span's rows of that window.
+
+    ``rows=False`` when only the result is wanted: that run then fetches only the columns
+    the results read, like a trend's, and the rows returned hold only those (every other
+    column null): not rows to show."""
     windows = trend_windows(as_of, count)
     if (spec.uses_window and spec.by_rows is not None and spec.by_rows.window_rows
             and len(windows) > 1):
         outputs = _outputs_by_rows(spec, cur, windows=windows, as_of=as_of, division=division,
-                                   settings=settings)
+                                   settings=settings, lean=not rows)
         return outputs[-1], _trend_frame(windows, [output.result for output in outputs])
     output = spec.run(cur, window=windows[-1], as_of=as_of, division=division,
                       settings=settings)
@@ -234,12 +248,15 @@ def _trend_frame(windows: list[Window], results: list[KpiResult]) -> pd.DataFram
 
 def _outputs_by_rows(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *,
                      windows: list[Window], as_of: dt.date, division: str,
-                     settings: Settings | None) -> list[MetricOutput]:
+                     settings: Settings | None, lean: bool = False) -> list[MetricOutput]:
     """Each window's result and rows from the rows of one run over the span of ``windows``
-    (a window's rows keep the span's order, renumbered from 0)."""
+    (a window's rows keep the span's order, renumbered from 0); ``lean``: the run fetches
+    only the day and the columns the results read (the rows hold nulls elsewhere)."""
     assert spec.by_rows is not None
     span = Window(windows[0].start, windows[-1].end)
-    rows = spec.run(cur, window=span, as_of=as_of, division=division, settings=settings).rows
+    with only_columns((spec.by_rows.day, *spec.by_rows.reads)) if lean else nullcontext():
+        rows = spec.run(cur, window=span, as_of=as_of, division=division,
+                        settings=settings).rows
     target, direction = target_for(settings, division, spec.id)
     day = pd.to_datetime(rows[spec.by_rows.day]).to_numpy(dtype="datetime64[us]")
     period_of = spec.by_rows.period_of or (lambda window: window)

@@ -15,7 +15,7 @@ from hub_data.database import findings_summary, load_problem_list
 from hub_data.settings import Settings
 from metrics import backlog, ownership, triggers
 from metrics.calendar import window_ending
-from metrics.pilot import PILOT_KPIS, pilot_start, pilot_summaries
+from metrics.pilot import PILOT_KPIS, pilot_starts, pilot_summaries
 from metrics.registry import division_metrics
 from metrics.result import plain_number
 
@@ -36,8 +36,7 @@ def phase_order(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
     """The report's divisions in the order the pilot reaches them: earliest pilot start first
     (settings' pilot_start, else the first interaction; ties by name), divisions without a
     pilot yet last, by name. Pages list divisions this way (Motors first, as the plan says)."""
-    starts = {d: pilot_start(cur, division=d, as_of=as_of, settings=settings)
-              for d in report_divisions(cur)}
+    starts = pilot_starts(cur, divisions=report_divisions(cur), as_of=as_of, settings=settings)
     return sorted(starts, key=lambda d: (starts[d] is None, starts[d] or dt.date.min, d))
 
 

@@ -33,7 +33,7 @@ from metrics.data_status import LoadSummary, load_summary
 from metrics.exports import file_name, stamp, to_csv, to_xlsx
 from metrics.formatting import day, kpi_target, kpi_value, moment, wilson_interval
 from metrics.inputs import workspace
-from metrics.panel import PanelTile, panel
+from metrics.panel import PanelTile, panel, with_rows
 from metrics.report import phase_order
 from metrics.result import KpiResult
 
@@ -544,16 +544,27 @@ def divisions_in_order(ctx: PageContext, cur: duckdb.DuckDBPyConnection) -> list
 @st.cache_data(show_spinner="Working out the KPIs…", max_entries=32)
 def kpi_panel(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date, division: str,
               _settings: Settings) -> list[PanelTile]:
-    """metrics.panel.panel of ``division``, once per (data version, T, division), shared by
-    the overview, the division page and the meeting: a division seen on one is ready on the
-    others."""
-    return panel(_cur, division=division, as_of=as_of, settings=_settings)
+    """metrics.panel.panel of ``division`` without rows, once per (data version, T,
+    division), shared by the overview, the division page and the meeting: a division seen on
+    one is ready on the others."""
+    return panel(_cur, division=division, as_of=as_of, settings=_settings, rows=False)
 
 
-def division_panel(ctx: PageContext, cur: duckdb.DuckDBPyConnection,
-                   division: str) -> list[PanelTile]:
-    """:func:`kpi_panel` of ``division`` for this page's data version and T."""
-    return kpi_panel(cur, data_version(ctx), ctx.as_of, division, ctx.settings)
+@st.cache_data(show_spinner="Fetching the rows behind the numbers…", max_entries=16)
+def kpi_panel_rows(_cur: duckdb.DuckDBPyConnection, version: str, as_of: dt.date,
+                   division: str, _settings: Settings) -> list[PanelTile]:
+    """:func:`kpi_panel` with the rows behind each number (metrics.panel.with_rows): the
+    division page's drill-downs."""
+    return with_rows(_cur, kpi_panel(_cur, version, as_of, division, _settings), as_of=as_of,
+                     settings=_settings)
+
+
+def division_panel(ctx: PageContext, cur: duckdb.DuckDBPyConnection, division: str, *,
+                   rows: bool = False) -> list[PanelTile]:
+    """:func:`kpi_panel` of ``division`` for this page's data version and T; with ``rows``,
+    :func:`kpi_panel_rows`."""
+    return (kpi_panel_rows if rows else kpi_panel)(cur, data_version(ctx), ctx.as_of, division,
+                                                   ctx.settings)
 
 
 def division_picker(divisions: list[str], *, key: str, all_label: str | None = None,

@@ -92,7 +92,7 @@ def downloads(sheets: dict[str, pd.DataFrame], what: str, key: str) -> None:
 
 
 masked = not ctx.role.sees_contacts(division)
-tiles = division_panel(ctx, cur, division)
+tiles = division_panel(ctx, cur, division, rows=True)
 if not tiles:
     st.info(f"**{md_escape(division)} has no KPI panel.** The spec (metrics.md) defines "
             f"division KPIs for {', '.join(DIVISION_KPI_IDS)} only. This division's pilot "

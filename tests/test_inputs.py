@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from metrics.inputs import fetch_frame, narrowed, query_frame
+from metrics.inputs import fetch_frame, narrowed, only_columns, query_frame
 
 CASES = {
     "integers without nulls stay numpy": "SELECT range::BIGINT AS x, range::INTEGER AS y, "
@@ -69,6 +69,50 @@ def test_a_large_integer_with_a_null_stays_exact() -> None:
     frame = fetch_frame(con, sql)
     assert frame["x"].dtype == "Int64" and frame["x"][0] == 9007199254740993
     pd.testing.assert_frame_equal(frame, con.execute(sql).df(), check_exact=True)
+
+
+ORDERED = '''
+    SELECT range AS n, 'Ada ' || range AS "who ""quoted""", range % 2 = 0 AS even,
+           DATE '2026-03-01' + range::INTEGER AS day, 1.5::DECIMAL(4, 1) AS amount,
+           [range] AS items
+    FROM range(5) ORDER BY range DESC'''
+
+
+def test_only_columns_keeps_those_and_nulls_the_others_of_their_type() -> None:
+    from metrics.inputs import _keeping
+
+    con = duckdb.connect()
+    full = fetch_frame(con, ORDERED)
+    with only_columns(["n", "even", "x"]):  # a name the result lacks is ignored
+        lean = fetch_frame(con, ORDERED)
+    assert list(lean.columns) == list(full.columns)
+    assert lean["n"].tolist() == [4, 3, 2, 1, 0]  # the query's order
+    pd.testing.assert_frame_equal(lean[["n", "even"]], full[["n", "even"]], check_exact=True)
+    for column in ('who "quoted"', "day", "amount", "items"):
+        assert lean[column].isna().all(), column
+    assert _keeping(con.sql(ORDERED), frozenset({"n"})).types == con.sql(ORDERED).types
+    pd.testing.assert_frame_equal(fetch_frame(con, ORDERED), full)  # only inside the block
+
+
+def test_only_columns_ends_with_its_block_even_on_an_error() -> None:
+    con = duckdb.connect()
+    with pytest.raises(duckdb.Error):
+        with only_columns(["n"]):
+            fetch_frame(con, "SELECT * FROM no_such_table")
+    assert fetch_frame(con, ORDERED)["day"].notna().all()
+
+
+def test_only_columns_belongs_to_its_thread() -> None:
+    import threading
+
+    con = duckdb.connect()
+    seen: list[bool] = []
+    with only_columns(["n"]):
+        worker = threading.Thread(
+            target=lambda: seen.append(fetch_frame(con.cursor(), ORDERED)["day"].notna().all()))
+        worker.start()
+        worker.join()
+    assert seen == [True]
 
 
 @pytest.mark.parametrize("group", ["a", "b", "c", "none"])

@@ -162,8 +162,10 @@ def test_the_kpi_panels_are_shared_by_the_overview_the_division_page_and_the_mee
     import pages._common
 
     calls = _spy(monkeypatch, pages._common, "panel")
+    rows = _spy(monkeypatch, pages._common, "with_rows")
     _page("overview")
     assert len(calls) >= 3 and set(calls.values()) == {1}   # every division, once
+    assert not rows                                            # the overview shows no rows
     division = _page("division")
     meeting = _page("meeting")
     for picker in (division.sidebar.selectbox(key="division_page_division"),
@@ -172,8 +174,10 @@ def test_the_kpi_panels_are_shared_by_the_overview_the_division_page_and_the_mee
     _rerun(division)
     _rerun(meeting)
     assert set(calls.values()) == {1}                          # nothing computed again
+    assert sum(rows.values()) == 2          # the division page's rows, for its two divisions
     _move_as_of(division, -7)
     assert sum(calls.values()) == len(calls) + 1               # a new as-of: that division
+    assert sum(rows.values()) == 3
 
 
 def test_a_session_keeps_its_metrics_cursor_until_the_store_changes(

@@ -202,14 +202,14 @@ def test_contacts_are_masked_for_a_viewer(monkeypatch: pytest.MonkeyPatch) -> No
     masks whatever contact columns the rows have, for a viewer and not for a lead."""
     import metrics.panel as panel_module
 
-    original = panel_module.panel
+    original = panel_module.with_rows
 
     def with_email(*args: Any, **kwargs: Any):
         import dataclasses
         return [dataclasses.replace(t, rows=t.rows.assign(email="adaeze@lekki.ng.example"))
                 for t in original(*args, **kwargs)]
 
-    monkeypatch.setattr("pages._common.panel", with_email)  # the pages' shared panel cache
+    monkeypatch.setattr("pages._common.with_rows", with_email)  # the pages' cached rows
     monkeypatch.setattr("pages._common.current_role",
                         lambda: Role("viewer", email="v@x.example"))
     at = _run(division="Motors")

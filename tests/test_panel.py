@@ -157,3 +157,38 @@ def test_a_panel_reads_the_loaded_files_once_for_every_tile_without_data(
         alone = tile_for(cur, tile.spec, division="Motors", as_of=T, settings=motors.settings,
                          windows=2)
         assert alone.reason == tile.reason
+
+
+def test_a_panel_without_rows_has_the_same_numbers_and_with_rows_adds_the_same_rows() -> None:
+    """On the demo, every division at three dates: a panel made without rows (what the
+    overview and the meeting show, its KPIs fetched in fewer columns) has every tile's
+    result, trend, change and reason of the full panel, and with_rows gives it the very rows
+    of the full panel's tiles."""
+    import pandas as pd
+
+    from hub_data import build_database
+    from hub_data.contract import DIVISION_KPI_IDS
+    from metrics.panel import with_rows
+    from tests.conftest import DEMO
+
+    hub = build_database(DEMO)
+    cur = hub.cursor()
+    compared = 0
+    for as_of in (hub.settings.as_of, hub.settings.as_of - dt.timedelta(days=45),
+                  hub.settings.as_of - dt.timedelta(days=130)):
+        for division in DIVISION_KPI_IDS:
+            full = panel(cur, division=division, as_of=as_of, settings=hub.settings)
+            lean = panel(cur, division=division, as_of=as_of, settings=hub.settings,
+                         rows=False)
+            assert all(tile.rows is None for tile in lean)
+            filled = with_rows(cur, lean, as_of=as_of, settings=hub.settings)
+            for one, other, again in zip(full, lean, filled):
+                assert (one.result, one.previous_value, one.reason, one.window) == (
+                    other.result, other.previous_value, other.reason, other.window)
+                pd.testing.assert_frame_equal(one.trend, other.trend, check_exact=True)
+                assert again.rows is not None
+                pd.testing.assert_frame_equal(one.rows, again.rows, check_exact=True,
+                                              check_dtype=not one.rows.empty,
+                                              check_index_type=not one.rows.empty)
+                compared += len(one.rows)
+    assert compared > 0

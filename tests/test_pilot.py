@@ -306,3 +306,37 @@ def test_every_divisions_summary_at_once_is_each_divisions_own(two_pilots, day) 
             assert (confidence.numerator, confidence.denominator) == (1, 1)
         assert list(together["Power"]["weeks"]["meetings"][:2]) == [0, 1]
         assert list(together[MOTORS]["weeks"]["meetings"][:2]) == [1, 0]
+
+
+def test_pilot_starts_of_several_divisions_from_one_query(make_hub):
+    """Configured (Power: Wed 4 Mar → Mon 2 Mar), from the first dated interaction ≤ T
+    (Motors: Wed 31 Dec 2025 → Mon 29 Dec; the row after T and the undated one do not count),
+    or none (Medical has no interaction); the same as pilot_start one by one."""
+    hub = make_hub(
+        accounts=[account("A1", MOTORS), account("A2", "Power"), account("A3", "Medical")],
+        contacts=[contact("C1", "A1"), contact("C2", "A2")],
+        staff=[member("Ada Obi", MOTORS)],
+        interactions=[
+            interaction("I0", T(2025, 12, 20, 9), "C1", "Inquiry", "Ada Obi") | {"Date": "?"},
+            interaction("I1", T(2025, 12, 31, 9), "C1", "Inquiry", "Ada Obi"),
+            interaction("I2", T(2026, 1, 5, 9), "C2", "Lead", "Ada Obi"),
+            interaction("I3", T(2026, 2, 1, 9), "C1", "Inquiry", "Ada Obi")],
+        settings='[divisions.Power]\npilot_start = 2026-03-04\n')
+    cur = hub.workspace()
+    as_of = D(2026, 1, 14)
+    divisions = [MOTORS, "Power", "Medical"]
+    queries = []
+
+    class Counted:  # the cursor, counting its queries
+        def execute(self, *args):
+            queries.append(args[0])
+            return cur.execute(*args)
+
+    starts = pilot.pilot_starts(Counted(), divisions=divisions, as_of=as_of,
+                                settings=hub.settings)
+    assert starts == {MOTORS: D(2025, 12, 29), "Power": D(2026, 3, 2), "Medical": None}
+    assert len(queries) == 1
+    assert starts == {d: pilot.pilot_start(cur, division=d, as_of=as_of, settings=hub.settings)
+                      for d in divisions}
+    assert pilot.pilot_starts(cur, divisions=[MOTORS], as_of=D(2025, 12, 30),
+                              settings=hub.settings) == {MOTORS: None}  # I1 is after T
