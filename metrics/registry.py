@@ -225,10 +225,11 @@ def current_and_trend(spec: MetricSpec, cur: duckdb.DuckDBPyConnection, *, as_of
 
     ``rows=False`` when only the result is wanted: that run then fetches only the columns
     the results read, like a trend's, and the rows returned hold only those (every other
-    column null): not rows to show."""
+    column null): not rows to show. Then a metric whose rows show more than its window
+    (``window_rows`` false) takes its current result from that run too."""
     windows = trend_windows(as_of, count)
-    if (spec.uses_window and spec.by_rows is not None and spec.by_rows.window_rows
-            and len(windows) > 1):
+    if (spec.uses_window and spec.by_rows is not None and len(windows) > 1
+            and (spec.by_rows.window_rows or not rows)):
         outputs = _outputs_by_rows(spec, cur, windows=windows, as_of=as_of, division=division,
                                    settings=settings, lean=not rows)
         return outputs[-1], _trend_frame(windows, [output.result for output in outputs])

@@ -167,7 +167,8 @@ def test_the_current_window_and_trend_from_one_run_are_those_of_separate_runs(sp
                                                                            demo_workspace):
     """current_and_trend (what a tile shows): the current window's result and rows equal its
     own run (rows in the same order, every column; an empty window may differ in dtypes), and
-    the trend equals :func:`trend`; at the demo's T and two earlier ones."""
+    the trend equals :func:`trend`; without rows, the same result and trend; at the demo's T
+    and two earlier ones."""
     from metrics.calendar import window_ending
     from metrics.inputs import workspace
     from metrics.registry import current_and_trend, trend
@@ -189,6 +190,10 @@ def test_the_current_window_and_trend_from_one_run_are_those_of_separate_runs(sp
             pd.testing.assert_frame_equal(
                 history, trend(spec, cur, as_of=as_of, division=division,
                                settings=hub.settings), check_exact=True)
+            lean, lean_history = current_and_trend(spec, cur, as_of=as_of, division=division,
+                                                   settings=hub.settings, rows=False)
+            assert lean.result == alone.result  # the numbers alone: the same
+            pd.testing.assert_frame_equal(lean_history, history, check_exact=True)
             rows += len(alone.rows)
     assert rows > 0, f"{spec.id}: the demo has no rows to compare"
 
@@ -256,3 +261,22 @@ def test_a_windows_rows_are_the_masked_rows_renumbered_whether_sliced_or_not(kee
     found = _rows_where(rows, mask)
     pd.testing.assert_frame_equal(found, expected)
     assert list(found.index) == list(range(sum(keep)))
+
+
+def test_without_rows_a_quarter_metric_takes_its_current_result_from_its_trend_run(
+        demo_workspace):
+    """New distributors' rows list every distributor, so its tile's rows need their own run;
+    without rows the current quarter comes from the trend's one run."""
+    import dataclasses
+
+    from metrics.inputs import workspace
+    from metrics.registry import current_and_trend
+
+    hub, spec = demo_workspace, BY_ID["new_distributors"]
+    counted, runs = _counting(spec)
+    for rows, expected in ((True, 2), (False, 1)):
+        runs.clear()
+        current_and_trend(dataclasses.replace(spec, compute=counted), workspace(hub.con),
+                          as_of=hub.settings.as_of, division="Medical", settings=hub.settings,
+                          rows=rows)
+        assert len(runs) == expected, rows
