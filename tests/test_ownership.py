@@ -69,11 +69,12 @@ SALES = [
 ]
 ROWS = [
     # A3 (no owner, no ERP owner): last 365 days = 1 Jul 2025 00:00 .. 30 Jun 2026 23:59.
-    # Chidi 2 rows (10 Jan, 10 Feb), Bola 2 rows (1 Aug 2025, 1 Mar) -> tie; Bola's latest
-    # (1 Mar) is more recent -> Bola. Dayo (left) logged 3 and an unknown name 4: not counted.
-    # Chidi's rows on 30 Jun 2025 23:00 and 1 Jul 2026 are outside the 365 days.
+    # Chidi 2 rows (10 Jan, 10 Mar), Bola 2 rows (1 Aug 2025, 1 Mar) -> tie; Chidi's latest
+    # (10 Mar) is more recent -> Chidi, although Bola comes first by name. Dayo (left) logged 3
+    # and an unknown name 4: not counted. Chidi's rows on 30 Jun 2025 23:00 and 1 Jul 2026 are
+    # outside the 365 days.
     on("A3", dt.datetime(2026, 1, 10, 9), "Chidi Eze", "I01"),
-    on("A3", dt.datetime(2026, 2, 10, 9), "Chidi Eze", "I02"),
+    on("A3", dt.datetime(2026, 3, 10, 9), "Chidi Eze", "I02"),
     on("A3", dt.datetime(2025, 8, 1, 9), "Bola Ade", "I03"),
     on("A3", dt.datetime(2026, 3, 1, 9), "Bola Ade", "I04"),
     on("A3", dt.datetime(2025, 6, 30, 23), "Chidi Eze", "I05"),
@@ -115,7 +116,7 @@ def test_one_row_per_account(owners) -> None:
 @pytest.mark.parametrize("account_id, erp_owner, conflict, orphan, reason, proposed", [
     ("A1", "Ada Obi", False, False, None, "Ada Obi"),      # T − 365 out, T − 364 in
     ("A2", "Efe Oke", True, False, None, "Efe Oke"),       # ties: later date, numeric doc id
-    ("A3", None, False, True, "blank", "Bola Ade"),        # credit notes ignored; loggers
+    ("A3", None, False, True, "blank", "Chidi Eze"),       # credit notes ignored; loggers
     ("A4", "Chidi Eze", False, True, "blank", "Chidi Eze"),  # blank owner: orphan, no conflict
     ("A5", None, False, False, None, None),                # Leave Date = T: not left
     ("A6", None, False, True, "left", None),               # Leave Date = T − 1: left
@@ -141,8 +142,8 @@ def test_deciding_sale_and_last_interaction(owners) -> None:
     assert owners.loc["A4", "erp_document_id"] == "S10"  # S14 (after T) never counts
     assert owners.loc["A3", "proposed_from"] == "interactions"
     assert owners.loc["A2", "proposed_from"] == "erp"
-    # A3's last interaction dated <= T is Bola's on 1 Mar (the 1 Jul row is after T).
-    assert owners.loc["A3", "last_interaction"] == pd.Timestamp(2026, 3, 1, 9)
+    # A3's last interaction dated <= T is Chidi's on 10 Mar (the 1 Jul row is after T).
+    assert owners.loc["A3", "last_interaction"] == pd.Timestamp(2026, 3, 10, 9)
     assert pd.isna(owners.loc["A9", "last_interaction"])
 
 
