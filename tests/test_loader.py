@@ -373,3 +373,27 @@ def test_a_workbook_with_formulas_before_interactions_offers_nothing_early(
     assert offered == []
     assert {gap.sheet for gap in read.formula_gaps} >= {"Accounts", "Contacts"}
     assert not read.problems and read.sheets["accounts"].table.num_rows > 0
+
+
+def test_a_parsed_sheet_is_cached_in_slices_and_read_back_whole(tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    """The parse cache writes a large sheet in slices (lz4 compresses each slice, not a whole
+    column at once: less memory at the load's peak) and reads back the very table."""
+    import pyarrow as pa
+
+    import hub_data.parts as parts
+
+    monkeypatch.setattr(parts, "WRITE_BATCH_ROWS", 1000)
+    rows = 2500
+    table = pa.table({"interaction_id": [f"INT-{k}" for k in range(rows)],
+                      "notes": [None if k % 7 == 0 else "Called ₦" * (k % 5) for k in range(rows)],
+                      "__row": pa.array(range(2, rows + 2), pa.int32())})
+    read = parts.FileRead("hub workbook", {"Interactions": rows}, [],
+                          [("interactions", "Interactions", table)], [])
+    cache = parts.PartCache(tmp_path)
+    cache.put("k1", read)
+    with pa.OSFile(str(tmp_path / parts.PARTS_DIR / "k1" / "0.arrow"), "rb") as source:
+        assert pa.ipc.open_file(source).num_record_batches == 3
+    again = parts.PartCache(tmp_path).get("k1")
+    assert again is not None and again.sheets == {"Interactions": rows}
+    assert again.tables[0][2].equals(table)
