@@ -102,8 +102,8 @@ def fetch_frame(cur: duckdb.DuckDBPyConnection, sql: str,
     of one name is fetched by ``.df()`` itself."""
     relation = _relation(cur, sql, params)
     only = _ONLY.get()
-    if only is not None:
-        relation = _keeping(relation, only)
+    if only is not None and len(set(relation.columns)) == len(relation.columns):
+        relation = _keeping(relation, only)  # (a repeated name could not be projected)
     types = [str(kind) for kind in relation.types]
     if (not types or any(kind not in _ARROW_TYPES for kind in types)
             or len(set(relation.columns)) < len(relation.columns)):

@@ -94,6 +94,13 @@ def test_only_columns_keeps_those_and_nulls_the_others_of_their_type() -> None:
     pd.testing.assert_frame_equal(fetch_frame(con, ORDERED), full)  # only inside the block
 
 
+def test_only_columns_leaves_a_result_with_a_repeated_name_whole() -> None:
+    con = duckdb.connect()
+    sql = CASES["two columns of one name (taken by .df())"]
+    with only_columns(["y"]):
+        pd.testing.assert_frame_equal(fetch_frame(con, sql), con.execute(sql).df())
+
+
 def test_only_columns_ends_with_its_block_even_on_an_error() -> None:
     con = duckdb.connect()
     with pytest.raises(duckdb.Error):
