@@ -214,33 +214,38 @@ def fix_list(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date, division: str | 
 def filter_options(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                    division: str | None = None, all_findings: bool = False
                    ) -> dict[str, list]:
-    """What the fix list can be narrowed to: ``weeks`` (Mondays with a finding, newest
-    first), ``codes`` (most urgent first) and ``loggers`` (names, ``""`` for a blank
-    Logged By) present in the fix list of ``division``."""
-    frame = cur.execute(f"""
-        WITH fl AS ({_FIX_LIST_SQL})
-        SELECT 'weeks' AS what, list(DISTINCT CAST(week_start AS VARCHAR)) AS items FROM fl
-        UNION ALL SELECT 'codes', list(DISTINCT code) FROM fl
-        UNION ALL SELECT 'loggers', list(DISTINCT coalesce(logged_by, '')) FROM fl
-          WHERE "table" = 'interactions'""",
-        _fix_list_params(as_of, division, all_findings=all_findings)).fetchall()
-    found = {what: [x for x in (items or []) if x is not None] for what, items in frame}
+    """:func:`fix_options` of the fix list of ``division`` (every finding with
+    ``all_findings``)."""
+    return fix_options(fix_list(cur, as_of=as_of, division=division, all_findings=all_findings))
+
+
+def fix_options(frame: pd.DataFrame) -> dict[str, list]:
+    """What a fix list (a :func:`fix_list` frame, unfiltered) can be narrowed to: ``weeks``
+    (Mondays with a finding, newest first), ``codes`` (most urgent first) and ``loggers``
+    (names on interaction findings, ``""`` for a blank Logged By). Worked out from the frame
+    a page already holds, not by reading the findings again."""
     rank = {code: k for k, code in enumerate(CODE_PRIORITY)}
-    return {"weeks": sorted((dt.date.fromisoformat(w) for w in found.get("weeks", [])),
-                            reverse=True),
-            "codes": sorted(found.get("codes", []), key=lambda c: (rank.get(c, 99), c)),
-            "loggers": sorted(found.get("loggers", []), key=str.casefold)}
+    weeks = {week for week in frame["week_start"] if pd.notna(week)}
+    codes = {code for code in frame["code"] if pd.notna(code)}
+    loggers = {"" if pd.isna(name) else name
+               for name in frame.loc[frame["table"] == "interactions", "logged_by"]}
+    return {"weeks": sorted(weeks, reverse=True),
+            "codes": sorted(codes, key=lambda c: (rank.get(c, 99), c)),
+            "loggers": sorted(loggers, key=str.casefold)}
 
 
 def rows_to_fix(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
                 division: str | None = None) -> tuple[int, int]:
     """(rows, undated): the interaction rows in the fix list of ``division`` (at least one
     entry error, not dated after T), and how many of them have no valid Date."""
-    rows, undated = cur.execute(f"""
-        WITH fl AS ({_FIX_LIST_SQL})
-        SELECT count(DISTINCT row_id), count(DISTINCT row_id) FILTER (date IS NULL) FROM fl""",
-        _fix_list_params(as_of, division)).fetchone()
-    return int(rows), int(undated)
+    return fix_rows(fix_list(cur, as_of=as_of, division=division))
+
+
+def fix_rows(frame: pd.DataFrame) -> tuple[int, int]:
+    """:func:`rows_to_fix` from the entry-error fix list (a :func:`fix_list` frame without
+    ``all_findings``, unfiltered): its distinct rows, and those without a valid Date."""
+    return (int(frame["row_id"].nunique()),
+            int(frame.loc[frame["date"].isna(), "row_id"].nunique()))
 
 
 def fix_list_export(frame: pd.DataFrame) -> pd.DataFrame:

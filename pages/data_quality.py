@@ -2,6 +2,8 @@
 person and possible duplicates (issue 6). Renders only; metrics.data_quality computes."""
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import pandas as pd
 import streamlit as st
@@ -34,7 +36,18 @@ week, recent = week_of(T), window_ending(T)
 rates = {w: cached(ctx, dq.window_error_rate, cur, window=w, as_of=T, division=division,
                    settings=ctx.settings) for w in (week, recent, recent.previous())}
 now, before = rates[recent].value, rates[recent.previous()].value
-rows, undated = cached(ctx, dq.rows_to_fix, cur, as_of=T, division=division)
+
+
+
+def fixes_of(all_findings: bool = False, week_start: dt.date | None = None,
+             codes: list[str] | None = None, logged_by: str | None = None) -> pd.DataFrame:
+    """The fix list of this division and T (cached per filters): the unfiltered one also
+    gives the tiles' rows to fix and the filters' choices."""
+    return cached(ctx, dq.fix_list, cur, as_of=T, division=division, week_start=week_start,
+                  codes=codes, logged_by=logged_by, all_findings=all_findings)
+
+
+rows, undated = dq.fix_rows(fixes_of())
 formula = ("Entries with at least one entry error ÷ entries (interactions dated in the period, "
            "up to the as-of date). Target: under 10 %.")
 tiles = st.columns(4)
@@ -66,8 +79,7 @@ if view == "Fix list":
     everything = cols[3].toggle("All findings", key="data_quality_all", help=(
         "Also warnings and the findings of Accounts, Contacts, the ERP export, reviews and "
         "the survey (they do not count in the error rate)."))
-    options = cached(ctx, dq.filter_options, cur, as_of=T, division=division,
-                     all_findings=everything)
+    options = dq.fix_options(fixes_of(everything))
     picked_week = cols[0].selectbox(
         "Week", [ANY, *options["weeks"]], key="data_quality_week",
         format_func=lambda w: "All weeks" if w == ANY else f"Week of {dq.week_label(w)}")
@@ -76,8 +88,7 @@ if view == "Fix list":
     logger = cols[2].selectbox("Logged by", [ANY, *options["loggers"]], key="data_quality_logger",
                                format_func=lambda n: "Everyone" if n == ANY else n or "(blank)")
     picked_week, logger = (None if x == ANY else x for x in (picked_week, logger))
-    fixes = cached(ctx, dq.fix_list, cur, as_of=T, division=division, week_start=picked_week,
-                   codes=codes or None, logged_by=logger, all_findings=everything)
+    fixes = fixes_of(everything, picked_week, codes or None, logger)
     if not ctx.role.sees_contacts(division):
         fixes = dq.mask_contacts(fixes)
     if fixes.empty:

@@ -259,3 +259,23 @@ def test_the_backlog_reads_its_threads_once_per_run(monkeypatch: pytest.MonkeyPa
     assert thread_reads() == 1                               # read once, for everything
     _move_as_of(at, -7)
     assert thread_reads() == 0
+
+
+def test_the_data_quality_page_reads_its_fix_list_once_for_tiles_filters_and_list(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows-to-fix tile, the filters' choices and the unfiltered list come from one read
+    of the fix list; a filter reads its narrower list; going back reads nothing."""
+    import metrics.data_quality as dq
+
+    calls = _spy(monkeypatch, dq, "fix_list")
+    again = [_spy(monkeypatch, dq, name) for name in ("filter_options", "rows_to_fix")]
+    at = _page("data_quality")
+    assert sum(calls.values()) == 1 and not any(again)  # (each of those reads it again)
+    week = at.selectbox(key="data_quality_week")
+    assert len(week.options) > 1
+    week.set_value(week.options[1])
+    _rerun(at)
+    assert sum(calls.values()) == 2
+    week.set_value(week.options[0])
+    _rerun(at)
+    assert sum(calls.values()) == 2
