@@ -98,7 +98,7 @@ CODE_PRIORITY: tuple[str, ...] = (
 # The problem in a few words (tables and charts); the code stays beside it for searching.
 CODE_LABELS: dict[str, str] = {
     **{code: code.replace("_", " ").capitalize() for code in FINDING_SEVERITY},
-    "BAD_DATE": "Date not readable", "DUPLICATE": "Entered twice",
+    "BAD_DATE": "Date unreadable or out of order", "DUPLICATE": "Entered twice",
     "MISSING_CONTACT": "Contact ID blank", "UNKNOWN_CONTACT": "Contact ID not in Contacts",
     "ACCOUNT_MISMATCH": "Account ID not the contact's", "MISSING_NEXT_ACTION":
     "Next Action blank", "MISSING_DUE_DATE": "Due date missing", "UNKNOWN_STAFF":
