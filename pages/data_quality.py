@@ -38,7 +38,6 @@ rates = {w: cached(ctx, dq.window_error_rate, cur, window=w, as_of=T, division=d
 now, before = rates[recent].value, rates[recent.previous()].value
 
 
-
 def fixes_of(all_findings: bool = False, week_start: dt.date | None = None,
              codes: list[str] | None = None, logged_by: str | None = None) -> pd.DataFrame:
     """The fix list of this division and T (cached per filters): the unfiltered one also
