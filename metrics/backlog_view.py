@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import duckdb
 import numpy as np
@@ -114,12 +115,17 @@ class BacklogView:
                             direction=self.follow.result.direction)
 
 
-def _same(values: pd.Series, name: str) -> pd.Series:
-    """Whether each value names ``name`` (normalised; a blank never does), comparing each
-    distinct value once."""
+def _spelled_as(names: Iterable[str | None], name: str) -> list[str]:
+    """Those of ``names`` (distinct values) that name ``name``: equal once normalised; a
+    blank never does."""
     wanted = normalize_name(name)
-    matching = [v for v in values.dropna().unique() if normalize_name(v) == wanted]
-    return values.isin(matching).astype(bool)
+    return sorted(v for v in names if v is not None and normalize_name(v) == wanted)
+
+
+def _same(values: pd.Series, name: str) -> pd.Series:
+    """Whether each value names ``name`` (:func:`_spelled_as`), comparing each distinct value
+    once."""
+    return values.isin(_spelled_as(values.dropna().unique(), name)).astype(bool)
 
 
 def _check_role(owner_role: str) -> None:
@@ -363,14 +369,12 @@ def spellings(cur: duckdb.DuckDBPyConnection, name: str) -> tuple[list[str], lis
     """Every way ``name`` is written as an action owner (a Logged By) and as an Account Owner:
     the names that compare equal to it (module docstring), as a filter on them in SQL
     matches what :func:`filter_owner` keeps."""
-    wanted = normalize_name(name)
     found = cur.execute("""
         SELECT list(DISTINCT logged_by) FILTER (WHERE logged_by IS NOT NULL),
                (SELECT list(DISTINCT account_owner) FILTER (WHERE account_owner IS NOT NULL)
                 FROM accounts)
         FROM interactions""").fetchone()
-    return tuple(sorted(v for v in values or [] if normalize_name(v) == wanted)
-                 for values in found)
+    return tuple(_spelled_as(values or [], name) for values in found)
 
 
 def follow_through_trend(cur: duckdb.DuckDBPyConnection, *, as_of: dt.date,
